@@ -1,0 +1,1 @@
+"""Arabic news entity extraction pipeline."""
