@@ -1,0 +1,79 @@
+"""Entity finisher stage: from recognizers' candidates to the final entities.
+
+1. keeps the requested types;
+2. trims separable proclitics off the front of names (بالقاهرة -> القاهرة), keeps a
+   token whole where ل merged with the article (للوليد) and restores the article
+   in ``canonical`` (الوليد);
+3. resolves overlaps by a fixed priority: rules (dates) over the model over the
+   gazetteer, then the longer span, then the higher score;
+4. sets ``canonical``: normalized spelling, proclitics removed, spaces collapsed.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Container, Iterable
+
+import regex
+
+from .clitics import split_proclitics
+from .document import Document, Entity
+
+DEFAULT_TYPES = frozenset({"PER", "ORG", "LOC", "DATE"})
+ALL_TYPES = frozenset({"PER", "ORG", "LOC", "DATE", "MISC"})
+SOURCE_PRIORITY = {"rule": 0, "model": 1, "gazetteer": 2}
+_SPACES = regex.compile(r"\s+")
+_EDGE_PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+|[\p{P}\p{S}\s]+$")
+
+
+def canonical_form(normalized_span: str) -> str:
+    return _SPACES.sub(" ", _EDGE_PUNCT.sub("", normalized_span)).strip()
+
+
+class EntityFinisher:
+    """Stage: ``doc.candidates`` -> ``doc.entities`` (sorted by offset)."""
+
+    name = "finisher"
+
+    def __init__(self, types: Iterable[str] = DEFAULT_TYPES, lexicon: Container[str] | None = None):
+        self.types = frozenset(types)
+        unknown = self.types - ALL_TYPES
+        if unknown:
+            raise ValueError(f"unknown entity types {sorted(unknown)}; choose from {sorted(ALL_TYPES)}")
+        self.lexicon = lexicon
+
+    def __call__(self, doc: Document) -> Document:
+        kept = [self._finish(doc, e) for e in doc.candidates if e.label in self.types]
+        kept = [e for e in kept if e is not None]
+        kept.sort(key=lambda e: (SOURCE_PRIORITY.get(e.source, 9), -(e.end - e.start), -e.score, e.start))
+        chosen: list[Entity] = []
+        for entity in kept:
+            if not any(entity.overlaps(other) for other in chosen):
+                chosen.append(entity)
+        chosen.sort(key=lambda e: (e.start, e.end))
+        doc.entities = chosen
+        return doc
+
+    def _finish(self, doc: Document, entity: Entity) -> Entity | None:
+        norm = doc.normalized
+        nstart = _normalized_index(norm, entity.start)
+        nend = _normalized_index(norm, entity.end)
+        ntext = norm.text[nstart:nend]
+        if entity.label != "DATE":
+            first_word = ntext.split(" ", 1)[0]
+            split = split_proclitics(first_word, self.lexicon)
+            if split.prefix:
+                entity.start = norm.original_start(nstart + split.prefix_len)
+                ntext = split.canonical + ntext[len(first_word):]
+            entity.canonical = canonical_form(ntext)
+        elif entity.canonical is None:
+            entity.canonical = canonical_form(ntext)
+        if entity.start >= entity.end or not entity.canonical:
+            return None
+        return entity
+
+
+def _normalized_index(norm, original_offset: int) -> int:
+    """First normalized index whose original offset is >= ``original_offset``."""
+    if norm.offsets is None:
+        return original_offset
+    return bisect_left(norm.offsets, original_offset)
