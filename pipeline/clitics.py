@@ -8,12 +8,15 @@ canonical form restores the article.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 # Conjunction, then preposition, in the order they stack (و + ب + ال...).
 _CONJ = ("و", "ف")
 _PREP = ("ب", "ك", "ل")
 ARTICLE = "ال"
+# A stem must be at least this common before a bare و/ف/ب/ل/ك is cut off (see split_proclitics).
+MIN_STEM_COUNT = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,25 +51,30 @@ def candidate_splits(word: str, min_stem: int = 2) -> list[Split]:
     return out
 
 
-def split_proclitics(word: str, known=None) -> Split:
+def split_proclitics(word: str, frequencies: Mapping[str, int] | None = None) -> Split:
     """Best reading of a normalized word as proclitics + stem.
 
     A prefix is cut when what remains starts with the article (والقاهرة,
-    بالمنظمة), when a fused لل is followed by a plausible stem (للمنظمة), or when
-    ``known`` (a container of normalized words, e.g. a lexicon or gazetteer)
-    holds the stem but not the whole word (ولندن -> لندن, while وليد stays).
+    بالمنظمة), or after a fused لل (للمنظمة -> المنظمة). Otherwise the word is
+    cut only when ``frequencies`` (word counts from a large corpus) show the stem
+    is much more common than the whole word: ولندن -> لندن and لمنظمة -> منظمة,
+    while وليد, لبنان and بغداد stay whole. Without counts such words stay whole.
     """
     if len(word) < 3:
         return Split("", word, word)
+    word_count = frequencies.get(word, 0) if frequencies is not None else 0
     for split in candidate_splits(word):
         if not split.prefix:
             break
         stem = split.stem
         if stem.startswith(ARTICLE) and len(stem) >= 4:
             return split
-        if split.canonical != stem and len(stem) >= 4:  # fused لل + stem
-            if known is None or split.canonical in known or word not in known:
+        if frequencies is None:
+            continue
+        if split.canonical != stem:  # fused لل + stem: is "ال + stem" a real word?
+            if frequencies.get(split.canonical, 0) > 2 * word_count:
                 return split
-        if known is not None and stem in known and word not in known and len(stem) >= 3:
+            continue
+        if len(stem) >= 3 and frequencies.get(stem, 0) > max(2 * word_count, MIN_STEM_COUNT):
             return split
     return Split("", word, word)

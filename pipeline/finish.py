@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Container, Iterable
+from collections.abc import Iterable, Mapping
 
 import regex
 
@@ -34,12 +34,18 @@ class EntityFinisher:
 
     name = "finisher"
 
-    def __init__(self, types: Iterable[str] = DEFAULT_TYPES, lexicon: Container[str] | None = None):
+    def __init__(self, types: Iterable[str] = DEFAULT_TYPES, word_frequencies: Mapping[str, int] | str | None = "default"):
+        """``word_frequencies``: corpus counts deciding bare و/ب/ل/ك cuts; "default" loads
+        models/lexicon, None cuts only before the article."""
         self.types = frozenset(types)
         unknown = self.types - ALL_TYPES
         if unknown:
             raise ValueError(f"unknown entity types {sorted(unknown)}; choose from {sorted(ALL_TYPES)}")
-        self.lexicon = lexicon
+        if isinstance(word_frequencies, str):
+            from .lexicon import LEXICON_FILE, load_word_frequencies
+
+            word_frequencies = load_word_frequencies(LEXICON_FILE if word_frequencies == "default" else word_frequencies)
+        self.word_frequencies = word_frequencies
 
     def __call__(self, doc: Document) -> Document:
         kept = [self._finish(doc, e) for e in doc.candidates if e.label in self.types]
@@ -60,7 +66,7 @@ class EntityFinisher:
         ntext = norm.text[nstart:nend]
         if entity.label != "DATE":
             first_word = ntext.split(" ", 1)[0]
-            split = split_proclitics(first_word, self.lexicon)
+            split = split_proclitics(first_word, self.word_frequencies)
             if split.prefix:
                 entity.start = norm.original_start(nstart + split.prefix_len)
                 ntext = split.canonical + ntext[len(first_word):]
