@@ -55,7 +55,7 @@ def split_proclitics(word: str, frequencies: Mapping[str, int] | None = None) ->
     """Best reading of a normalized word as proclitics + stem.
 
     A prefix is cut when what remains starts with the article (والقاهرة,
-    بالمنظمة), or after a fused لل (للمنظمة -> المنظمة). Otherwise the word is
+    بالمنظمة), or before a fused لل (للوليد: cut ل, canonical الوليد). Otherwise the word is
     cut only when ``frequencies`` (word counts from a large corpus) show the stem
     is much more common than the whole word: ولندن -> لندن and لمنظمة -> منظمة,
     while وليد, لبنان and بغداد stay whole. Without counts such words stay whole.
@@ -69,11 +69,11 @@ def split_proclitics(word: str, frequencies: Mapping[str, int] | None = None) ->
         stem = split.stem
         if stem.startswith(ARTICLE) and len(stem) >= 4:
             return split
-        if frequencies is None:
-            continue
-        if split.canonical != stem:  # fused لل + stem: is "ال + stem" a real word?
-            if frequencies.get(split.canonical, 0) > 2 * word_count:
+        if split.canonical != stem:  # fused لل + stem: word-initial لل is ل + ال
+            if len(stem) >= 4:
                 return split
+            continue
+        if frequencies is None:
             continue
         if len(stem) >= 3 and frequencies.get(stem, 0) > max(2 * word_count, MIN_STEM_COUNT):
             return split

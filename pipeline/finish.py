@@ -68,7 +68,9 @@ class EntityFinisher:
             first_word = ntext.split(" ", 1)[0]
             split = split_proclitics(first_word, self.word_frequencies)
             if split.prefix:
-                entity.start = norm.original_start(nstart + split.prefix_len)
+                # a ل fused with the article (للوليد) cannot be cut from the text: keep it
+                cut = split.prefix_len - (split.canonical != split.stem)
+                entity.start = norm.original_start(nstart + cut)
                 ntext = split.canonical + ntext[len(first_word):]
             entity.canonical = canonical_form(ntext)
         elif entity.canonical is None:

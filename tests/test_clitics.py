@@ -1,0 +1,33 @@
+import pytest
+
+from pipeline.clitics import candidate_splits, split_proclitics
+
+COUNTS = {"لندن": 900, "ولندن": 50, "وليد": 64, "ليد": 2, "لبنان": 1300, "بنان": 30, "منظمه": 5000,
+          "لمنظمه": 170, "الوليد": 300, "للوليد": 7, "قاسم": 400}
+
+
+@pytest.mark.parametrize("word, prefix, stem, canonical", [
+    ("بالقاهره", "ب", "القاهره", "القاهره"),
+    ("وبالقاهره", "وب", "القاهره", "القاهره"),
+    ("والمنظمه", "و", "المنظمه", "المنظمه"),
+    ("ولندن", "و", "لندن", "لندن"),
+    ("لمنظمه", "ل", "منظمه", "منظمه"),
+    ("للوليد", "ل", "لوليد", "الوليد"),  # fused ل + ال: the token stays whole, canonical restores the article
+    ("وليد", "", "وليد", "وليد"),
+    ("لبنان", "", "لبنان", "لبنان"),
+    ("القاهره", "", "القاهره", "القاهره"),
+    ("ب", "", "ب", "ب"),
+])
+def test_split_with_frequencies(word, prefix, stem, canonical):
+    split = split_proclitics(word, COUNTS)
+    assert (split.prefix, split.stem, split.canonical) == (prefix, stem, canonical)
+
+
+def test_without_frequencies_only_article_cuts():
+    assert split_proclitics("ولندن").prefix == ""
+    assert split_proclitics("بالقاهره").prefix == "ب"
+
+
+def test_candidates_end_with_whole_word():
+    splits = candidate_splits("وبالقاهره")
+    assert splits[-1].prefix == "" and splits[0].prefix == "وب"

@@ -1,0 +1,56 @@
+import pytest
+
+from pipeline.document import Document, Entity
+from pipeline.finish import EntityFinisher
+from pipeline.tokenize import Tokenizer
+
+COUNTS = {"لندن": 900, "ولندن": 50, "منظمه": 5000, "لمنظمه": 170}
+
+
+def finish(text, candidates, **kw):
+    doc = Tokenizer()(Document(text))
+    for c in candidates:
+        doc.candidates.append(c)
+    kw.setdefault("word_frequencies", COUNTS)
+    return EntityFinisher(**kw)(doc)
+
+
+def span(text, sub, label, source="model", score=0.9):
+    i = text.index(sub)
+    return Entity(i, i + len(sub), label, score, source)
+
+
+def test_proclitics_trimmed_from_text_and_canonical():
+    text = "وصل إلى بالقاهرةِ ثم ولندن ثم للوليد بن طلال و لمنظمة التعاون"
+    doc = finish(text, [span(text, "بالقاهرةِ", "LOC"), span(text, "ولندن", "LOC"),
+                        span(text, "للوليد بن طلال", "PER"), span(text, "لمنظمة التعاون", "ORG")])
+    got = [(doc.text[e.start:e.end], e.canonical) for e in doc.entities]
+    assert got == [("القاهرةِ", "القاهره"), ("لندن", "لندن"), ("للوليد بن طلال", "الوليد بن طلال"),
+                   ("منظمة التعاون", "منظمه التعاون")]
+
+
+def test_overlaps_resolved_by_source_then_length_then_score():
+    text = "منظمة التعاون الإسلامي في جدة يوم 7 يونيو 2024"
+    doc = finish(text, [
+        span(text, "التعاون الإسلامي", "ORG", "gazetteer", 0.99),
+        span(text, "منظمة التعاون الإسلامي", "ORG", "model", 0.6),
+        span(text, "جدة", "LOC", "gazetteer"),
+        span(text, "جدة يوم", "PER", "model", 0.3),
+        span(text, "7 يونيو 2024", "DATE", "rule"),
+        span(text, "يونيو", "MISC", "model"),
+    ], types=["PER", "ORG", "LOC", "DATE", "MISC"])
+    assert [(doc.text[e.start:e.end], e.label) for e in doc.entities] == [
+        ("منظمة التعاون الإسلامي", "ORG"), ("جدة يوم", "PER"), ("7 يونيو 2024", "DATE")]
+
+
+def test_types_filter_and_unknown_type():
+    text = "زار الرئيس باريس"
+    doc = finish(text, [span(text, "باريس", "LOC"), span(text, "الرئيس", "MISC")])
+    assert [e.label for e in doc.entities] == ["LOC"]
+    with pytest.raises(ValueError, match="unknown entity types"):
+        EntityFinisher(types=["PERSON"], word_frequencies=None)
+
+
+def test_default_lexicon_loads():
+    finisher = EntityFinisher()
+    assert finisher.word_frequencies["القاهره"] > 100
