@@ -1,0 +1,4 @@
+"""``python -m pipeline`` = ``arabic-ner``."""
+from .cli import main
+
+main()

@@ -1,0 +1,169 @@
+"""Local engine: the pipeline on all cores of this machine.
+
+The main process reads the inputs lazily and cuts the records into chunks (see ``engines.base``);
+worker processes ('spawn': no inherited state, no fork of a process holding threads) each build the
+pipeline once from the plain config and process whole chunks, writing each chunk's parts
+themselves. At most ``2 × workers`` chunks are in flight, so memory does not grow with the input.
+With ``workers=1`` everything runs in this process.
+"""
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any, Callable
+
+from ..document import Document
+from ..io.readers import Failure
+from .base import (DEFAULT_CHUNK_SIZE, Progress, RunResult, RunSpec, WorkDir, build_pipeline, chunked,
+                   describe, run_chunk)
+
+
+class EngineError(Exception):
+    """The run stopped (I/O error, a worker died, the pipeline cannot be built); completed chunks are kept."""
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# ----------------------------------------------------------------------------------- worker side
+
+_SPEC: RunSpec | None = None
+_INIT_ERROR: str | None = None
+
+
+def _init_worker(spec: RunSpec) -> None:
+    global _SPEC, _INIT_ERROR
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+    _SPEC = spec
+    try:
+        build_pipeline(spec.config)
+    except Exception as exc:
+        _INIT_ERROR = describe(exc)
+
+
+def _worker_chunk(k: int, items: list[Document | Failure]) -> dict[str, Any]:
+    if _INIT_ERROR is not None:
+        raise EngineError(f"cannot build the pipeline: {_INIT_ERROR}")
+    assert _SPEC is not None
+    return run_chunk(_SPEC, k, items)
+
+
+# ----------------------------------------------------------------------------------- driver
+
+def run(records: Iterable[Document | Failure], spec: RunSpec, *, manifest: dict[str, Any] | None = None,
+        workers: int | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE, resume: bool = False,
+        overwrite: bool = False, total: int | None = None, progress: bool = False,
+        on_chunk: Callable[[dict[str, Any]], None] | None = None) -> RunResult:
+    """Process ``records`` into the sinks of ``spec``. Raises OutputError (before any work) or
+    EngineError / KeyboardInterrupt (completed chunks stay in the work folder for ``resume``)."""
+    workers = workers or default_workers()
+    workdir = WorkDir(spec, {**(manifest or {}), "chunk_size": chunk_size, "config": spec.config,
+                             "keep_fields": spec.keep_fields, "context_chars": spec.context_chars,
+                             "sinks": [[s.name, s.fmt, s.columns, s.spreadsheet] for s in spec.sinks]})
+    done = workdir.prepare(resume=resume, overwrite=overwrite)
+    bar = Progress(total, progress)
+    result = RunResult(resumed_chunks=len(done))
+    n_chunks = 0
+
+    def handle(stats: dict[str, Any]) -> None:
+        bar.update(stats["docs"], stats["words"])
+        if len(result.error_samples) < 20:
+            result.error_samples.extend(stats.get("error_samples", [])[: 20 - len(result.error_samples)])
+        if on_chunk is not None:
+            on_chunk(stats)
+
+    try:
+        if workers <= 1:
+            built = False
+            for k, items in chunked(records, chunk_size):
+                n_chunks = k + 1
+                if k in done:
+                    bar.update(len(items))
+                    continue
+                if not built:
+                    try:
+                        build_pipeline(spec.config)
+                    except Exception as exc:
+                        raise EngineError(f"cannot build the pipeline: {describe(exc)}") from None
+                    built = True
+                try:
+                    handle(run_chunk(spec, k, items))
+                except OSError as exc:
+                    raise EngineError(f"cannot write chunk {k}: {describe(exc)}") from None
+        else:
+            n_chunks = _run_pool(records, spec, done, workers, chunk_size, handle, bar)
+        try:
+            totals = workdir.totals(n_chunks)
+            workdir.commit(n_chunks)
+        except OSError as exc:
+            raise EngineError(f"cannot write the outputs: {describe(exc)}") from None
+    finally:
+        bar.close()
+    result.chunks = n_chunks
+    result.elapsed = bar.elapsed
+    for key, value in totals.items():
+        setattr(result, key, value)
+    result.outputs = [s.path for s in spec.sinks]
+    return result
+
+
+def _run_pool(records, spec: RunSpec, done: set[int], workers: int, chunk_size: int, handle, bar) -> int:
+    import multiprocessing as mp
+
+    ex = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_init_worker,
+                             initargs=(spec,))
+    pending: set[Future] = set()
+    n_chunks = 0
+
+    def collect(block_until: int) -> None:
+        nonlocal pending
+        while len(pending) > block_until:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                exc = fut.exception()
+                if exc is not None:
+                    if isinstance(exc, EngineError):
+                        raise exc
+                    if isinstance(exc, OSError):
+                        raise EngineError(f"cannot write a chunk: {describe(exc)}")
+                    raise EngineError(f"a worker failed: {describe(exc)}")
+                handle(fut.result())
+
+    try:
+        for k, items in chunked(records, chunk_size):
+            n_chunks = k + 1
+            if k in done:
+                bar.update(len(items))
+                continue
+            collect(2 * workers - 1)
+            pending.add(ex.submit(_worker_chunk, k, items))
+        collect(0)
+    except BaseException:
+        for fut in pending:
+            fut.cancel()
+        procs = list(getattr(ex, "_processes", {}).values())
+        ex.shutdown(wait=False, cancel_futures=True)
+        for p in procs:  # do not wait for chunks in flight: they are rerun on --resume
+            try:
+                p.terminate()
+            except Exception:
+                pass
+        raise
+    ex.shutdown(wait=True)
+    return n_chunks
+
+
+def extract(records: Sequence[Any], config: dict[str, Any] | None = None, keep_fields: Sequence[str] = (),
+            context_chars: int = 60):
+    """In-process convenience: documents (or Failures) -> (mention rows, error rows, summary rows)."""
+    from ..pipeline import default_config
+    from .base import process_items
+
+    res = process_items(build_pipeline(config or default_config()), list(records), keep_fields, context_chars)
+    return res.mentions, res.errors, res.summary
