@@ -1,0 +1,592 @@
+"""Statistical entity recognizer stage (run time).
+
+A model directory (``models/ner`` by default, see ``pipeline.paths``) holds
+``meta.json`` (``format_version``, ``backend``, labels, training data, scores)
+and the backend's files. Backends:
+
+* ``crf``   — python-crfsuite linear-chain CRF over hand-written features
+  (word, proclitic-aware stem, affixes, word clusters, gazetteers, trigger
+  words); confidence = mean marginal probability of the entity's tags.
+* ``bilstm`` — char-CNN + BiLSTM + CRF trained in torch, run here in numpy
+  (no torch import at run time); confidence = mean marginal from
+  forward-backward.
+
+Nothing here imports torch or spaCy, so loading stays well under 2 s.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from pipeline.clitics import candidate_splits, split_proclitics
+from pipeline.document import Document, Entity
+from pipeline.normalize import normalize_text
+
+FORMAT_VERSION = 1
+LABELS = ("PER", "ORG", "LOC", "MISC")
+TRAIN_HINT = "run `make train` (python -m pipeline.train.ner --out models/ner) or set ARABIC_NER_MODEL"
+
+SpanPred = tuple[int, int, str, float]  # token start, token end (exclusive), label, score
+
+
+class ModelError(RuntimeError):
+    """The model directory is missing, corrupt or of an incompatible version."""
+
+
+# --------------------------------------------------------------------------
+# Arabic trigger words (normalized at import): titles before persons, head
+# words of organizations and locations, speech verbs that precede a speaker.
+_PER_TITLES = """الرئيس رئيس الشيخ شيخ وزير الوزير وزيرة الوزيرة سفير السفير سفيرة السفيرة الملك ملك الأمير أمير
+الأميرة السيد السيدة الدكتور الدكتورة د المهندس اللواء العقيد العميد الجنرال الفريق المشير نائب النائب
+الأمين أمين المستشار المستشارة القاضي الإمام البابا الشيخة المدير المديرة مدير مديرة الرئيسة المتحدث
+الناطق المبعوث المندوب الزعيم زعيم الكاتب الكاتبة الشاعر الشاعرة الفنان الفنانة اللاعب المدرب النجم
+الممثل الممثلة المطرب المطربة المخرج الحاج السلطان الخليفة المبعوثة البروفيسور الأستاذ الاستاذ عضو العضو
+قائد القائد المرشح المرشحة رئيسة السيناتور""".split()
+_SAY_VERBS = """قال وقال قالت وقالت أعلن وأعلن أعلنت أكد وأكد أكدت صرح وصرح صرحت ذكر وذكر ذكرت أضاف وأضاف
+أضافت أوضح وأوضح أشار وأشار أشارت التقى والتقى استقبل واستقبل بحث وبحث دعا ودعا""".split()
+_ORG_HEADS = """وزارة منظمة جامعة شركة وكالة مجلس حزب اتحاد هيئة بنك مؤسسة جمعية لجنة جبهة حركة صندوق
+محكمة مصرف معهد مركز برلمان نادي نقابة رابطة مجموعة مكتب إدارة دائرة مديرية مستشفى صحيفة جريدة قناة
+إذاعة تلفزيون مجمع أكاديمية كلية الأمم جيش قوات شرطة الجيش القوات حكومة الحكومة البرلمان المجلس
+الاتحاد الحزب المنظمة الوزارة الجامعة الشركة الوكالة البنك الصندوق المحكمة اللجنة الهيئة الجبهة الحركة
+فريق منتخب المنتخب الفريق النادي""".split()
+_LOC_HEADS = """مدينة عاصمة دولة ولاية محافظة منطقة جزيرة نهر جبل بحر قرية إقليم مقاطعة بلدة شمال جنوب شرق
+غرب شمالي جنوبي شرقي غربي العاصمة مدينة المدينة ضواحي وسط قطاع بلاد جمهورية مملكة إمارة""".split()
+_LOC_PREPS = "في إلى من عن على نحو داخل خارج".split()
+
+
+def _norm_set(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(normalize_text(w) for w in words)
+
+
+PER_TITLES = _norm_set(_PER_TITLES)
+SAY_VERBS = _norm_set(_SAY_VERBS)
+ORG_HEADS = _norm_set(_ORG_HEADS)
+LOC_HEADS = _norm_set(_LOC_HEADS)
+LOC_PREPS = _norm_set(_LOC_PREPS)
+
+
+def _shape(w: str) -> str:
+    if w.isdigit():
+        return "D"
+    c = w[0]
+    if "\u0600" <= c <= "\u06ff":
+        return "A"
+    if c.isalpha():
+        return "L" if w.isascii() else "X"
+    if c.isdigit():
+        return "DX"
+    return "P"
+
+
+class Lexicon:
+    """Word-level resources shipped with a model: clusters and gazetteer flags."""
+
+    def __init__(self, clusters: dict[str, tuple[str, ...]] | None = None,
+                 gazetteer: dict[str, str] | None = None):
+        self.clusters = clusters or {}
+        self.gazetteer = gazetteer or {}
+
+    @classmethod
+    def load(cls, model_dir: Path) -> "Lexicon":
+        clusters: dict[str, tuple[str, ...]] = {}
+        gaz: dict[str, str] = {}
+        p = model_dir / "clusters.tsv.gz"
+        if p.exists():
+            with gzip.open(p, "rt", encoding="utf-8") as f:
+                for line in f:
+                    parts = line.rstrip("\n").split("\t")
+                    clusters[parts[0]] = tuple(parts[1:])
+        p = model_dir / "gazetteer.tsv.gz"
+        if p.exists():
+            with gzip.open(p, "rt", encoding="utf-8") as f:
+                for line in f:
+                    w, _, flags = line.rstrip("\n").partition("\t")
+                    gaz[w] = flags
+        return cls(clusters, gaz)
+
+
+class Featurizer:
+    """CRF features. Word-level parts are cached per word type; context joins them."""
+
+    def __init__(self, lexicon: Lexicon, cache_size: int = 200_000):
+        self.lex = lexicon
+        self._cache: dict[str, tuple] = {}
+        self._cache_size = cache_size
+
+    def word_info(self, w: str) -> tuple:
+        info = self._cache.get(w)
+        if info is not None:
+            return info
+        lex = self.lex
+        split = split_proclitics(w)
+        stem = split.stem
+        # a liberal stem: the longest candidate split whose stem is a known title/head/gazetteer word
+        loose = stem
+        for cand in candidate_splits(w):
+            s = cand.canonical
+            if s in PER_TITLES or s in ORG_HEADS or s in LOC_HEADS or s in lex.gazetteer or s in lex.clusters:
+                loose = s
+                break
+        bare = stem[2:] if stem.startswith("ال") and len(stem) > 4 else stem
+        cl = lex.clusters.get(w) or lex.clusters.get(loose) or ()
+        gaz = lex.gazetteer.get(w) or lex.gazetteer.get(loose) or lex.gazetteer.get(bare) or ""
+        trig = ("T" if loose in PER_TITLES else "") + ("S" if w in SAY_VERBS else "") + \
+               ("O" if loose in ORG_HEADS else "") + ("L" if loose in LOC_HEADS else "") + \
+               ("P" if w in LOC_PREPS else "")
+        shape = _shape(w)
+        feats = [
+            "w=" + w, "st=" + stem, "ls=" + loose, "pre=" + split.prefix, "sh=" + shape,
+            "p1=" + w[:1], "p2=" + w[:2], "p3=" + w[:3], "s1=" + w[-1:], "s2=" + w[-2:], "s3=" + w[-3:],
+            "sp2=" + bare[:2], "ss2=" + bare[-2:], "ss3=" + bare[-3:], "len=" + str(min(len(w), 8)),
+        ]
+        if stem.startswith("ال"):
+            feats.append("al")
+        for k, c in enumerate(cl):
+            feats.append(f"c{k}={c}")
+        if not cl:
+            feats.append("c=none")
+        for g in gaz.split(","):
+            if g:
+                feats.append("g=" + g)
+        for t in trig:
+            feats.append("t=" + t)
+        # (features, word, stem, cluster0, trig, shape, gaz)
+        info = (feats, w, loose, cl[0] if cl else "-", cl[1] if len(cl) > 1 else "-", trig, shape, gaz)
+        if len(self._cache) < self._cache_size:
+            self._cache[w] = info
+        return info
+
+    def sentence(self, words: Sequence[str]) -> list[list[str]]:
+        infos = [self.word_info(w or "_") for w in words]
+        n = len(infos)
+        out = []
+        for i, info in enumerate(infos):
+            f = list(info[0])
+            for d in (-2, -1, 1, 2):
+                j = i + d
+                if 0 <= j < n:
+                    o = infos[j]
+                    f.append(f"{d}w={o[1]}")
+                    f.append(f"{d}c={o[3]}")
+                    if d in (-1, 1):
+                        f.append(f"{d}ls={o[2]}")
+                        f.append(f"{d}C={o[4]}")
+                        f.append(f"{d}s3={o[1][-3:]}")
+                        for t in o[5]:
+                            f.append(f"{d}t={t}")
+                        for g in o[7].split(","):
+                            if g:
+                                f.append(f"{d}g={g}")
+                    elif o[5]:
+                        f.append(f"{d}t={o[5]}")
+                else:
+                    f.append(f"{d}w=<pad>")
+            if i > 0:
+                f.append(f"bw={infos[i-1][1]}|{info[1]}")
+                f.append(f"bc={infos[i-1][3]}|{info[3]}")
+            if i + 1 < n:
+                f.append(f"fw={info[1]}|{infos[i+1][1]}")
+            if i == 0:
+                f.append("BOS")
+            if i == n - 1:
+                f.append("EOS")
+            out.append(f)
+        return out
+
+
+def tags_to_spans(tags: Sequence[str], probs: Sequence[float] | None = None) -> list[SpanPred]:
+    spans: list[SpanPred] = []
+    start, label = -1, None
+    for i, tag in enumerate(list(tags) + ["O"]):
+        if tag == "O" or tag.startswith("B-") or (tag.startswith("I-") and tag[2:] != label):
+            if label is not None:
+                score = sum(probs[start:i]) / (i - start) if probs is not None else 1.0
+                spans.append((start, i, label, float(score)))
+            start, label = (i, tag[2:]) if tag != "O" else (-1, None)
+    return spans
+
+
+class CRFBackend:
+    name = "crf"
+
+    def __init__(self, model_dir: Path, meta: dict):
+        import pycrfsuite
+
+        path = model_dir / meta.get("crf_file", "crf.model")
+        if not path.exists():
+            raise ModelError(f"NER model file {path} is missing; {TRAIN_HINT}")
+        self.tagger = pycrfsuite.Tagger()
+        try:
+            self.tagger.open(str(path))
+        except Exception as exc:  # crfsuite raises ValueError/IOError on a bad file
+            raise ModelError(f"NER model file {path} cannot be read ({exc}); {TRAIN_HINT}") from exc
+        self.featurizer = Featurizer(Lexicon.load(model_dir))
+
+    def predict(self, sentences: Sequence[Sequence[str]]) -> list[list[SpanPred]]:
+        tagger = self.tagger
+        feat = self.featurizer.sentence
+        out = []
+        for words in sentences:
+            if not words:
+                out.append([])
+                continue
+            tags = tagger.tag(feat(words))
+            if all(t == "O" for t in tags):
+                out.append([])
+                continue
+            probs = [tagger.marginal(t, i) if t != "O" else 0.0 for i, t in enumerate(tags)]
+            out.append(tags_to_spans(tags, probs))
+        return out
+
+
+# --------------------------------------------------------------------------
+# numpy BiLSTM-CRF (trained by pipeline.train.bilstm in torch, run here without torch)
+
+FLAG_NAMES = ("T", "S", "O", "L", "P", "al", "pre", "preW", "preB", "preL", "preF", "preK",
+              "shD", "shL", "shP", "shX", "LOC1", "LOCb", "LOCm", "ORG1", "ORGb", "ORGm", "PER1", "PERb", "PERm",
+              "nocl")
+
+
+def word_flags(info: tuple, prefix: str) -> list[int]:
+    """Indices into FLAG_NAMES for a word (from ``Featurizer.word_info``)."""
+    idx = {n: i for i, n in enumerate(FLAG_NAMES)}
+    out = [idx[t] for t in info[5]]
+    if info[2].startswith("ال"):
+        out.append(idx["al"])
+    if prefix:
+        out.append(idx["pre"])
+        for ch, name in (("و", "preW"), ("ب", "preB"), ("ل", "preL"), ("ف", "preF"), ("ك", "preK")):
+            if ch in prefix:
+                out.append(idx[name])
+    sh = info[6]
+    if sh in ("D", "L", "P", "X"):
+        out.append(idx["sh" + sh])
+    for g in info[7].split(","):
+        if g in idx:
+            out.append(idx[g])
+    if info[3] == "-":
+        out.append(idx["nocl"])
+    return out
+
+
+def char_ids(w: str, chars: dict[str, int], max_len: int) -> list[int]:
+    if len(w) > max_len:
+        half = max_len // 2
+        w = w[:half] + w[-(max_len - half):]
+    return [chars.get(c, 1) for c in w]
+
+
+def word_lookup(w: str, loose: str, words: dict[str, int]) -> int:
+    i = words.get(w)
+    if i is None:
+        i = words.get(loose)
+    if i is None and not w.isascii():
+        return 1
+    if i is None:
+        i = words.get(w.lower(), 1)
+    return i
+
+
+def _limit_blas_threads() -> None:
+    """Small matrices: a multi-threaded BLAS only spins. ARABIC_NER_BLAS_THREADS (default 1)."""
+    import os
+
+    n = int(os.environ.get("ARABIC_NER_BLAS_THREADS", "1"))
+    if n <= 0:
+        return
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # optional; without it set OPENBLAS_NUM_THREADS=1 yourself
+        return
+    threadpool_limits(limits=n, user_api="blas")
+
+
+class BiLSTMBackend:
+    """char-CNN + word vectors + gazetteer/trigger flags -> BiLSTM -> CRF; numpy forward pass."""
+
+    name = "bilstm"
+
+    def __init__(self, model_dir: Path, meta: dict):
+        import numpy as np
+
+        self.np = np
+        path = model_dir / meta.get("weights_file", "weights.npz")
+        vocab_path = model_dir / "vocab.json.gz"
+        for p in (path, vocab_path):
+            if not p.exists():
+                raise ModelError(f"NER model file {p} is missing; {TRAIN_HINT}")
+        try:
+            with np.load(path) as z:
+                W = {k: z[k].astype(np.float32) for k in z.files}
+            with gzip.open(vocab_path, "rt", encoding="utf-8") as f:
+                voc = json.load(f)
+        except Exception as exc:
+            raise ModelError(f"NER model files in {model_dir} cannot be read ({exc}); {TRAIN_HINT}") from exc
+        self.words = {w: i for i, w in enumerate(voc["words"])}
+        self.chars = {c: i for i, c in enumerate(voc["chars"])}
+        self.tags = list(voc["tags"])
+        cfg = meta.get("config", {})
+        self.max_word_len = int(cfg.get("max_word_len", 20))
+        self.featurizer = Featurizer(Lexicon.load(model_dir))
+        self.W = W
+        self.emb = W["word_emb"]
+        self.nflags = len(FLAG_NAMES)
+        self.ce = W["char_emb"]  # (nc, dc)
+        cw = W["char_conv.weight"]  # (out, in, k)
+        self.ck = [cw[:, :, k].T.copy() for k in range(cw.shape[2])]  # k x (in, out)
+        self.cb = W["char_conv.bias"]
+        self.lstm = []
+        for suffix in ("", "_reverse"):
+            self.lstm.append((W[f"lstm.weight_ih_l0{suffix}"].T.copy(), W[f"lstm.weight_hh_l0{suffix}"].T.copy(),
+                              W[f"lstm.bias_ih_l0{suffix}"] + W[f"lstm.bias_hh_l0{suffix}"]))
+        self.H = self.lstm[0][1].shape[0]
+        self.proj_w = W["proj.weight"].T.copy()
+        self.proj_b = W["proj.bias"]
+        n = len(self.tags)
+        trans = W["crf.transitions"].copy()
+        start = W["crf.start_transitions"].copy()
+        for j, t in enumerate(self.tags):  # BIO constraints
+            if t.startswith("I-"):
+                start[j] = -1e4
+                for i, s in enumerate(self.tags):
+                    if s[2:] != t[2:]:
+                        trans[i, j] = -1e4
+        self.trans, self.start, self.end = trans, start, W["crf.end_transitions"]
+        self._cache: dict[str, "np.ndarray"] = {}
+        self._o = self.tags.index("O")
+        _limit_blas_threads()
+        self.n_tags = n
+
+    def _word_vectors(self, words: list[str]):
+        """(len(words), D) input vectors; per-type cache."""
+        np = self.np
+        cache = self._cache
+        todo = [w for w in dict.fromkeys(words) if w not in cache]
+        if todo:
+            infos = [self.featurizer.word_info(w) for w in todo]
+            L = max(len(w) for w in todo)
+            L = min(L, self.max_word_len)
+            ids = np.zeros((len(todo), L + 2), dtype=np.int64)  # padded by 1 on each side for the k=3 conv
+            for r, w in enumerate(todo):
+                c = char_ids(w, self.chars, self.max_word_len)
+                ids[r, 1:1 + len(c)] = c
+            x = self.ce[ids]  # (N, L+2, dc)
+            k = len(self.ck)
+            conv = self.cb + sum(x[:, j:j + L] @ self.ck[j] for j in range(k))  # (N, L, out)
+            lens = np.array([min(len(w), self.max_word_len) for w in todo])
+            mask = np.arange(L)[None, :] >= lens[:, None]
+            conv[mask] = -np.inf
+            crep = conv.max(axis=1)
+            for r, (w, info) in enumerate(zip(todo, infos)):
+                flags = np.zeros(self.nflags, dtype=np.float32)
+                flags[word_flags(info, info[0][3][4:])] = 1.0
+                wi = word_lookup(w, info[2], self.words)
+                cache[w] = np.concatenate([self.emb[wi], crep[r], flags])
+            if len(cache) > 300_000:
+                cache.clear()
+        return np.stack([cache[w] for w in words])
+
+    def _lstm(self, X, lens, params, reverse: bool):
+        """X: (B, T, D) padded; returns (B, T, H)."""
+        np = self.np
+        Wi, Wh, b = params
+        B, T, _ = X.shape
+        H = self.H
+        if reverse:  # reverse each sequence within its length
+            idx = np.arange(T)[None, :]
+            ridx = np.where(idx < lens[:, None], lens[:, None] - 1 - idx, idx)
+            X = np.take_along_axis(X, ridx[:, :, None], axis=1)
+        G = X @ Wi + b  # (B, T, 4H)
+        h = np.zeros((B, H), dtype=np.float32)
+        c = np.zeros((B, H), dtype=np.float32)
+        out = np.empty((B, T, H), dtype=np.float32)
+        for t in range(T):
+            g = G[:, t] + h @ Wh
+            i = 1.0 / (1.0 + np.exp(-g[:, :H]))
+            f = 1.0 / (1.0 + np.exp(-g[:, H:2 * H]))
+            gg = np.tanh(g[:, 2 * H:3 * H])
+            o = 1.0 / (1.0 + np.exp(-g[:, 3 * H:]))
+            c = f * c + i * gg
+            h = o * np.tanh(c)
+            out[:, t] = h
+        if reverse:
+            out = np.take_along_axis(out, ridx[:, :, None], axis=1)
+        return out
+
+    def emissions(self, sentences: Sequence[Sequence[str]]):
+        np = self.np
+        lens = np.array([len(s) for s in sentences])
+        T = int(lens.max())
+        flat = [w or "_" for s in sentences for w in s]
+        V = self._word_vectors(flat)
+        X = np.zeros((len(sentences), T, V.shape[1]), dtype=np.float32)
+        pos = 0
+        for r, s in enumerate(sentences):
+            X[r, :len(s)] = V[pos:pos + len(s)]
+            pos += len(s)
+        hf = self._lstm(X, lens, self.lstm[0], False)
+        hb = self._lstm(X, lens, self.lstm[1], True)
+        return np.concatenate([hf, hb], axis=2) @ self.proj_w + self.proj_b, lens
+
+    def _decode(self, E, lens):
+        """Batched Viterbi and forward-backward marginals. E: (B, T, n)."""
+        np = self.np
+        B, T, n = E.shape
+        trans = self.trans
+        score = self.start + E[:, 0]
+        back = np.zeros((B, T, n), dtype=np.int64)
+        alpha = np.empty((B, T, n), dtype=np.float32)
+        alpha[:, 0] = score
+        for t in range(1, T):
+            live = (t < lens)[:, None]
+            cand = score[:, :, None] + trans[None]  # (B, from, to)
+            best = cand.argmax(axis=1)
+            back[:, t] = best
+            new = np.take_along_axis(cand, best[:, None, :], axis=1)[:, 0] + E[:, t]
+            score = np.where(live, new, score)
+            a = alpha[:, t - 1][:, :, None] + trans[None]
+            m = a.max(axis=1)
+            a = m + np.log(np.exp(a - m[:, None, :]).sum(axis=1)) + E[:, t]
+            alpha[:, t] = np.where(live, a, alpha[:, t - 1])
+        score = score + self.end
+        beta = np.zeros((B, T, n), dtype=np.float32)
+        beta[np.arange(B), lens - 1] = self.end
+        for t in range(T - 2, -1, -1):
+            live = (t + 1 < lens)[:, None]
+            b = trans[None] + (E[:, t + 1] + beta[:, t + 1])[:, None, :]  # (B, from, to)
+            m = b.max(axis=2)
+            b = m + np.log(np.exp(b - m[:, :, None]).sum(axis=2))
+            beta[:, t] = np.where(live, b, beta[:, t])
+        logz = alpha[np.arange(B), lens - 1] + self.end
+        mz = logz.max(axis=1, keepdims=True)
+        logz = (mz + np.log(np.exp(logz - mz).sum(axis=1, keepdims=True)))[:, :, None]
+        marg = np.exp(alpha + beta - logz)
+        paths = []
+        for r in range(B):
+            L = int(lens[r])
+            y = [int(score[r].argmax())]
+            for t in range(L - 1, 0, -1):
+                y.append(int(back[r, t, y[-1]]))
+            y.reverse()
+            paths.append(y)
+        return paths, marg
+
+    def predict(self, sentences: Sequence[Sequence[str]], batch_words: int = 4000) -> list[list[SpanPred]]:
+        out: list[list[SpanPred]] = [[] for _ in sentences]
+        order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
+        tags = self.tags
+        k = 0
+        while k < len(order):
+            j = k
+            while j < len(order) and (j - k + 1) * len(sentences[order[j]]) <= batch_words:
+                j += 1
+            j = max(j, k + 1)
+            idx = order[k:j]
+            E, lens = self.emissions([sentences[i] for i in idx])
+            paths, marg = self._decode(E, lens)
+            for r, i in enumerate(idx):
+                y = paths[r]
+                if all(t == self._o for t in y):
+                    continue
+                names = [tags[t] for t in y]
+                probs = [float(marg[r, t, y[t]]) for t in range(len(y))]
+                out[i] = tags_to_spans(names, probs)
+            k = j
+        return out
+
+
+BACKENDS = {"crf": CRFBackend, "bilstm": BiLSTMBackend}
+
+
+def load_backend(model_dir: str | Path):
+    model_dir = Path(model_dir)
+    meta_path = model_dir / "meta.json"
+    if not model_dir.is_dir():
+        raise ModelError(f"NER model directory {model_dir} does not exist; {TRAIN_HINT}")
+    if not meta_path.exists():
+        raise ModelError(f"NER model directory {model_dir} has no meta.json; {TRAIN_HINT}")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ModelError(f"NER model meta {meta_path} is corrupt ({exc}); {TRAIN_HINT}") from exc
+    if not isinstance(meta, dict) or meta.get("format_version") != FORMAT_VERSION:
+        found = meta.get("format_version") if isinstance(meta, dict) else None
+        raise ModelError(f"NER model in {model_dir} has format_version {found!r}, this code reads "
+                         f"{FORMAT_VERSION}; {TRAIN_HINT}")
+    backend = meta.get("backend")
+    if backend not in BACKENDS:
+        raise ModelError(f"NER model in {model_dir} uses unknown backend {backend!r} "
+                         f"(known: {', '.join(BACKENDS)}); {TRAIN_HINT}")
+    return BACKENDS[backend](model_dir, meta), meta
+
+
+class EntityRecognizer:
+    """Stage: appends statistical entity candidates (source="model") to ``doc.candidates``."""
+
+    name = "ner"
+
+    def __init__(self, model_dir: str | Path | None = None, labels: set[str] | None = None):
+        if model_dir is None:
+            from pipeline.paths import default_model_dir
+
+            model_dir = default_model_dir()
+        self.model_dir = Path(model_dir)
+        self.backend, self.meta = load_backend(self.model_dir)
+        self.labels = set(labels) if labels is not None else None
+        self._tokenizer = None
+
+    @property
+    def backend_name(self) -> str:
+        return self.backend.name
+
+    def predict(self, sentences: Sequence[Sequence[str]]) -> list[list[SpanPred]]:
+        """Tag lists of normalized tokens; spans are (start, end exclusive, label, score) in token indices."""
+        preds = self.backend.predict(sentences)
+        if self.labels is not None:
+            preds = [[s for s in p if s[2] in self.labels] for p in preds]
+        return preds
+
+    def _ensure_tokens(self, doc: Document) -> None:
+        if not doc.tokens:
+            if self._tokenizer is None:
+                from pipeline.tokenize import Tokenizer
+
+                self._tokenizer = Tokenizer()
+            self._tokenizer(doc)
+
+    def __call__(self, doc: Document) -> Document:
+        for _ in self.pipe([doc], batch_size=1):
+            pass
+        return doc
+
+    def pipe(self, docs: Iterable[Document], batch_size: int = 32) -> Iterator[Document]:
+        batch: list[Document] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                self._process(batch)
+                yield from batch
+                batch = []
+        if batch:
+            self._process(batch)
+            yield from batch
+
+    def _process(self, docs: list[Document]) -> None:
+        sents: list[list[str]] = []
+        where: list[tuple[Document, int]] = []
+        for doc in docs:
+            self._ensure_tokens(doc)
+            toks = doc.tokens
+            for s in doc.sentences:
+                if s.last_token > s.first_token:
+                    sents.append([t.norm for t in toks[s.first_token:s.last_token]])
+                    where.append((doc, s.first_token))
+        preds = self.predict(sents)
+        for (doc, first), spans in zip(where, preds):
+            toks = doc.tokens
+            for a, b, label, score in spans:
+                doc.candidates.append(Entity(start=toks[first + a].start, end=toks[first + b - 1].end,
+                                             label=label, score=min(1.0, max(0.0, score)), source="model"))

@@ -1,0 +1,289 @@
+"""Train the char-CNN + BiLSTM-CRF tagger in torch; export numpy weights for the run time.
+
+    python -m pipeline.train.bilstm --out build/m_bilstm [--extra aqmar] [--epochs 20]
+
+Inputs per token: a frozen skip-gram word vector pretrained on arwiki
+(``pipeline.train.vectors``; looked up by the word, else its proclitic-stripped
+stem), a char-CNN over the normalized word, and binary gazetteer / trigger /
+proclitic flags (``pipeline.recognize.model.word_flags``). Model selection:
+the best epoch on the held-out ANERcorp dev (last 10 % of train).
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import shutil
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from pipeline.evaluation.ner import LABEL_MAP
+
+from .data import DEFAULT_SHARED
+from .ner import ANERGAZET, ARWIKI, SOURCES, dir_size, evaluate_dir, git_commit, load_sents, load_training, short, \
+    write_lexicon
+
+TAGS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
+
+
+class CRF(nn.Module):
+    def __init__(self, n: int):
+        super().__init__()
+        self.transitions = nn.Parameter(torch.zeros(n, n))
+        self.start_transitions = nn.Parameter(torch.zeros(n))
+        self.end_transitions = nn.Parameter(torch.zeros(n))
+
+    def nll(self, E, y, mask):
+        """E (B,T,n), y (B,T), mask (B,T) bool; mean negative log-likelihood."""
+        B, T, n = E.shape
+        ar = torch.arange(B)
+        score = self.start_transitions[y[:, 0]] + E[ar, 0, y[:, 0]]
+        for t in range(1, T):
+            s = self.transitions[y[:, t - 1], y[:, t]] + E[ar, t, y[:, t]]
+            score = score + s * mask[:, t]
+        last = y[ar, mask.sum(1) - 1]
+        score = score + self.end_transitions[last]
+        alpha = self.start_transitions + E[:, 0]
+        for t in range(1, T):
+            a = torch.logsumexp(alpha[:, :, None] + self.transitions[None] + E[:, t, None, :], dim=1)
+            alpha = torch.where(mask[:, t, None], a, alpha)
+        logz = torch.logsumexp(alpha + self.end_transitions, dim=1)
+        return (logz - score).mean()
+
+
+class Tagger(nn.Module):
+    def __init__(self, vectors: np.ndarray, n_chars: int, n_flags: int, n_tags: int, char_dim=30, char_out=50,
+                 hidden=128, dropout=0.5):
+        super().__init__()
+        self.word_emb = nn.Embedding.from_pretrained(torch.tensor(vectors), freeze=True)
+        self.char_emb = nn.Embedding(n_chars, char_dim, padding_idx=0)
+        self.char_conv = nn.Conv1d(char_dim, char_out, 3, padding=1)
+        self.drop = nn.Dropout(dropout)
+        self.lstm = nn.LSTM(vectors.shape[1] + char_out + n_flags, hidden, bidirectional=True, batch_first=True)
+        self.proj = nn.Linear(2 * hidden, n_tags)
+        self.crf = CRF(n_tags)
+
+    def emissions(self, w, c, f, lens):
+        B, T, L = c.shape
+        ce = self.char_emb(c.view(B * T, L)).transpose(1, 2)  # (BT, dc, L)
+        conv = self.char_conv(ce)
+        conv = conv.masked_fill((c.view(B * T, L) == 0)[:, None, :], -1e4)
+        crep = conv.max(dim=2).values.view(B, T, -1)
+        x = torch.cat([self.word_emb(w), crep, f], dim=2)
+        x = self.drop(x)
+        packed = nn.utils.rnn.pack_padded_sequence(x, lens, batch_first=True, enforce_sorted=False)
+        h, _ = self.lstm(packed)
+        h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=T)
+        return self.proj(self.drop(h))
+
+
+def build_vocab(kv, train_words: set[str], max_words: int):
+    """Pretrained words: the most frequent ``max_words`` plus every training word that has a vector."""
+    words = ["<pad>", "<unk>"]
+    seen = set(words)
+    for w in kv.index_to_key[:max_words]:
+        if w not in seen:
+            words.append(w)
+            seen.add(w)
+    for w in sorted(train_words):
+        if w not in seen and w in kv.key_to_index:
+            words.append(w)
+            seen.add(w)
+    dim = kv.vector_size
+    vec = np.zeros((len(words), dim), dtype=np.float32)
+    for i, w in enumerate(words[2:], 2):
+        vec[i] = kv[w]
+    vec[2:] /= np.linalg.norm(vec[2:], axis=1, keepdims=True).clip(1e-6)
+    return words, vec
+
+
+def encode(sents, feat, words_idx, chars_idx, max_len):
+    from pipeline.recognize.model import FLAG_NAMES, char_ids, word_flags, word_lookup
+
+    tag_idx = {t: i for i, t in enumerate(TAGS)}
+    out = []
+    for ws, tags in sents:
+        ws = [w or "_" for w in ws]
+        infos = [feat.word_info(w) for w in ws]
+        wid = [word_lookup(w, info[2], words_idx) for w, info in zip(ws, infos)]
+        cid = [char_ids(w, chars_idx, max_len) for w in ws]
+        fl = np.zeros((len(ws), len(FLAG_NAMES)), dtype=np.float32)
+        for r, info in enumerate(infos):
+            fl[r, word_flags(info, info[0][3][4:])] = 1.0
+        out.append((wid, cid, fl, [tag_idx[t] for t in tags]))
+    return out
+
+
+def batchify(items, word_dropout=0.0):
+    B = len(items)
+    T = max(len(it[0]) for it in items)
+    L = max(len(c) for it in items for c in it[1])
+    w = torch.zeros(B, T, dtype=torch.long)
+    c = torch.zeros(B, T, L, dtype=torch.long)
+    f = torch.zeros(B, T, items[0][2].shape[1])
+    y = torch.zeros(B, T, dtype=torch.long)
+    mask = torch.zeros(B, T, dtype=torch.bool)
+    lens = []
+    for b, (wid, cid, fl, tags) in enumerate(items):
+        n = len(wid)
+        lens.append(n)
+        ww = torch.tensor(wid)
+        if word_dropout:
+            ww = torch.where(torch.rand(n) < word_dropout, torch.ones_like(ww), ww)
+        w[b, :n] = ww
+        for t, cc in enumerate(cid):
+            c[b, t, :len(cc)] = torch.tensor(cc) if cc else 0
+        f[b, :n] = torch.from_numpy(fl)
+        y[b, :n] = torch.tensor(tags)
+        mask[b, :n] = True
+    return w, c, f, y, mask, torch.tensor(lens)
+
+
+def export(model: Tagger, out: Path, words, chars, meta: dict) -> None:
+    sd = {k: v.detach().cpu().numpy() for k, v in model.state_dict().items()}
+    arrays = {"word_emb": sd["word_emb.weight"].astype(np.float16), "char_emb": sd["char_emb.weight"]}
+    for k, v in sd.items():
+        if k.startswith(("char_conv.", "lstm.", "proj.", "crf.")):
+            arrays[k] = v
+    np.savez_compressed(out / "weights.npz", **arrays)
+    with gzip.open(out / "vocab.json.gz", "wt", encoding="utf-8", compresslevel=9) as f:
+        json.dump({"words": words, "chars": chars, "tags": TAGS}, f, ensure_ascii=False)
+    (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=Path("build/m_bilstm"))
+    ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    ap.add_argument("--vectors", type=Path, default=Path("build/vectors"))
+    ap.add_argument("--extra", default="")
+    ap.add_argument("--full", action="store_true")
+    ap.add_argument("--epochs", type=int, default=20)
+    ap.add_argument("--patience", type=int, default=4)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--hidden", type=int, default=128)
+    ap.add_argument("--max-words", type=int, default=60000)
+    ap.add_argument("--word-dropout", type=float, default=0.05)
+    ap.add_argument("--dropout", type=float, default=0.5)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--max-minutes", type=float, default=40)
+    ap.add_argument("--test", action="store_true")
+    ap.add_argument("--limit", type=int, default=0, help="smoke test: use only the first N training sentences")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    random.seed(args.seed)
+    from gensim.models import KeyedVectors
+
+    from pipeline.recognize.model import FLAG_NAMES, EntityRecognizer, Featurizer, Lexicon
+
+    t0 = time.time()
+    extra = [e for e in args.extra.split(",") if e]
+    train, dev, used = load_training(args.shared, extra, args.full)
+    if args.limit:
+        train, dev = train[:args.limit], dev[:args.limit]
+    tmp = args.out.with_name(args.out.name + ".tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    lex_info = write_lexicon(tmp, args.vectors, args.shared, 150000)
+    feat = Featurizer(Lexicon.load(tmp))
+    kv = KeyedVectors.load(str(args.vectors / "w2v.kv"))
+    train_words = {w for ws, _ in train for w in ws}
+    train_words |= {feat.word_info(w or "_")[2] for w in train_words}
+    words, vec = build_vocab(kv, train_words, args.max_words)
+    words_idx = {w: i for i, w in enumerate(words)}
+    from collections import Counter
+
+    cc = Counter(ch for ws, _ in train for w in ws for ch in w)
+    chars = ["<pad>", "<unk>"] + [ch for ch, n in cc.most_common() if n >= 2]
+    chars_idx = {c: i for i, c in enumerate(chars)}
+    max_len = 20
+    tr = encode(train, feat, words_idx, chars_idx, max_len)
+    model = Tagger(vec, len(chars), len(FLAG_NAMES), len(TAGS), hidden=args.hidden, dropout=args.dropout)
+    opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=args.lr)
+    meta = {"format_version": 1, "backend": "bilstm", "name": "arabic-ner-bilstm",
+            "labels": ["PER", "ORG", "LOC", "MISC"], "label_map": LABEL_MAP,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "code_commit": git_commit(),
+            "config": {"max_word_len": max_len, "hidden": args.hidden, "char_dim": 30, "char_out": 50,
+                       "word_dim": int(vec.shape[1]), "vocab": len(words), "flags": list(FLAG_NAMES)},
+            "training": {"sources": [{"name": n, "path": "../shared/data/" + SOURCES[n][0], "what": SOURCES[n][1],
+                                      "license": SOURCES[n][2]} for n in used],
+                         "dev": "held out: last 10% of ANERcorp train sentences" + (
+                             " (NOT held out: --full)" if args.full else ""),
+                         "sentences": len(train), "tokens": sum(len(w) for w, _ in train),
+                         "resources": {"lexicon": lex_info,
+                                       "unlabelled": {"path": "../shared/data/" + ARWIKI[0], "what": ARWIKI[1],
+                                                      "license": ARWIKI[2],
+                                                      "use": "skip-gram word2vec 100d (frozen) + k-means clusters"},
+                                       "gazetteers": {"path": "../shared/data/" + ANERGAZET[0], "what": ANERGAZET[1],
+                                                      "license": ANERGAZET[2]}},
+                         "params": vars(args) | {"out": str(args.out), "shared": str(args.shared),
+                                                 "vectors": str(args.vectors)},
+                         "command": "python -m pipeline.train.bilstm " + " ".join(argv or __import__("sys").argv[1:])}}
+    meta["training"]["params"] = {k: (str(v) if isinstance(v, Path) else v) for k, v in meta["training"]["params"].items()}
+    print(f"data ready: {len(tr)} train sentences, vocab {len(words)}, chars {len(chars)} ({time.time()-t0:.0f}s)",
+          flush=True)
+    best, best_ep, bad = -1.0, -1, 0
+    order = sorted(range(len(tr)), key=lambda i: len(tr[i][0]))
+    for ep in range(args.epochs):
+        model.train()
+        te = time.time()
+        batches = [order[i:i + args.batch] for i in range(0, len(order), args.batch)]
+        random.shuffle(batches)
+        tot = 0.0
+        for bi in batches:
+            w, c, f, y, mask, lens = batchify([tr[i] for i in bi], args.word_dropout)
+            E = model.emissions(w, c, f, lens)
+            loss = model.crf.nll(E, y, mask)
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            opt.step()
+            tot += loss.item()
+        model.eval()
+        export(model, tmp, words, chars, meta)
+        res = evaluate_dir(tmp, dev)
+        f1 = res["micro"]["f1"]
+        print(f"epoch {ep+1}: loss {tot/len(batches):.3f}, dev F1 {100*f1:.2f} "
+              f"({' '.join('%s %.1f' % (t, 100 * m['f1']) for t, m in res['per_type'].items())}) "
+              f"{res['words_per_s']:.0f} w/s, {time.time()-te:.0f}s", flush=True)
+        if f1 > best:
+            best, best_ep, bad = f1, ep + 1, 0
+            torch.save(model.state_dict(), tmp / "best.pt")
+        else:
+            bad += 1
+        if bad >= args.patience or (time.time() - t0) / 60 > args.max_minutes:
+            break
+    model.load_state_dict(torch.load(tmp / "best.pt"))
+    (tmp / "best.pt").unlink()
+    meta["training"]["best_epoch"] = best_ep
+    meta["training"]["seconds"] = round(time.time() - t0)
+    export(model, tmp, words, chars, meta)
+    scores = {"anercorp_dev": short(evaluate_dir(tmp, dev))}
+    if args.test:
+        for key, rel in (("anercorp_test", "ner/anercorp/test.txt"), ("aqmar_test", "ner/aqmar/test.txt")):
+            scores[key] = short(evaluate_dir(tmp, load_sents(args.shared / rel)))
+    meta["scores"] = scores
+    meta["size_bytes"] = dir_size(tmp)
+    (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    if args.out.exists():
+        shutil.rmtree(args.out)
+    tmp.rename(args.out)
+    from .card import write_card
+
+    write_card(args.out)
+    print(json.dumps({"out": str(args.out), "scores": scores, "size_bytes": meta["size_bytes"],
+                      "best_epoch": best_ep, "seconds": round(time.time() - t0)}, indent=1), flush=True)
+
+
+if __name__ == "__main__":
+    main()

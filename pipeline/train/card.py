@@ -1,0 +1,84 @@
+"""Write MODEL_CARD.md for a model directory from its meta.json.
+
+    python -m pipeline.train.card models/ner
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def _score_table(scores: dict) -> str:
+    rows = ["| evaluation set | micro P | micro R | micro F1 | PER F1 | ORG F1 | LOC F1 | MISC F1 | words/s (tagging) |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    names = {"anercorp_dev": "ANERcorp dev (last 10 % of train, held out)",
+             "anercorp_test": "ANERcorp test (CAMeL Lab split)", "aqmar_test": "AQMAR test"}
+    for key, s in scores.items():
+        rows.append(f"| {names.get(key, key)} | {s.get('micro_p', '')} | {s.get('micro_r', '')} | "
+                    f"**{s['micro_f1']}** | {s.get('PER_f1', '')} | {s.get('ORG_f1', '')} | {s.get('LOC_f1', '')} | "
+                    f"{s.get('MISC_f1', '')} | {s.get('words_per_s', '')} |")
+    return "\n".join(rows)
+
+
+def write_card(model_dir: Path, notes: str = "") -> str:
+    meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
+    tr = meta["training"]
+    res = tr.get("resources", {})
+    src = "\n".join(f"- {s['what']} — `{s['path']}` — license: {s['license']}" for s in tr["sources"])
+    extra = []
+    for key in ("unlabelled", "gazetteers"):
+        r = res.get(key)
+        if r:
+            extra.append(f"- {r['what']} — `{r['path']}` — license: {r['license']}"
+                         + (f" — used for: {r['use']}" if r.get("use") else ""))
+    backend = meta["backend"]
+    arch = {
+        "crf": "python-crfsuite linear-chain CRF (L-BFGS, L1+L2) over hand-written features: normalized word, "
+               "proclitic-aware stem, affixes, k-means word clusters (arwiki skip-gram vectors), ANERGazet flags, "
+               "title/organization/location trigger words, ±2 token context. Confidence = mean marginal "
+               "probability of the entity's tags.",
+        "bilstm": "char-CNN (30→50, width 3) + frozen 100-d skip-gram word vectors pretrained on arwiki + binary "
+                  "gazetteer/trigger/proclitic flags → BiLSTM → CRF, trained in torch and run in numpy (no torch "
+                  "at run time). Confidence = mean marginal probability (forward-backward) of the entity's tags.",
+    }.get(backend, backend)
+    card = f"""# Model card: {meta.get('name', 'arabic-ner')} (`{model_dir.name}`)
+
+Statistical Arabic named-entity recognizer of the pipeline (stage `pipeline.recognize.model.EntityRecognizer`,
+candidates with `source="model"`). Labels: {', '.join(meta['labels'])} (ANERcorp PERS→PER, AQMAR MIS→MISC).
+Tags normalized tokens (`pipeline.normalize.normalize_text`); proclitics stay in the span (a later stage strips them).
+
+- Backend: `{backend}` (format_version {meta['format_version']}). {arch}
+- Size on disk: {meta.get('size_bytes', 0) / 1e6:.1f} MB. Created {meta.get('created', '')} from code commit `{meta.get('code_commit', '')}`.
+- Reproduce: `{tr.get('command', '')}` (training time {tr.get('seconds', '?')} s on a 2-core CPU).
+
+## Training data and licenses
+
+{src}
+
+Resources built from:
+
+{chr(10).join(extra)}
+
+Model selection: {tr.get('dev', '')}. {tr.get('sentences', '?')} training sentences, {tr.get('tokens', '?')} tokens.
+Not trained on `../shared/data/news/` (SaudiNewsNet, CC BY-NC-SA 4.0) nor on any test file.
+The model is a derived work of CC BY-SA data: distribute it under CC BY-SA 4.0 terms.
+
+## Scores (exact-span, seqeval-style; `python -m pipeline.evaluation.ner`)
+
+{_score_table(meta.get('scores', {}))}
+
+## Limitations
+
+- Trained mostly on 2000s newswire (ANERcorp); names unseen in training are found mainly through word
+  vectors/clusters and context — recall on rare person names and on organizations is the weak point.
+- ANERcorp's MISC class (events, nationalities adjectives, products…) is inconsistent; treat MISC scores with care.
+- Dialectal and social-media text is out of domain.
+{notes}
+"""
+    (model_dir / "MODEL_CARD.md").write_text(card, encoding="utf-8")
+    return card
+
+
+if __name__ == "__main__":
+    write_card(Path(sys.argv[1] if len(sys.argv) > 1 else "models/ner"))

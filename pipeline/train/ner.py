@@ -1,0 +1,226 @@
+"""Train the shipped NER model from ../shared/data.
+
+    python -m pipeline.train.ner --out models/ner                 # CRF (default backend)
+    python -m pipeline.train.ner --backend crf --out build/m --extra aqmar
+
+Data: ANERcorp train (the last 10 % of its sentences held out as dev for model
+selection unless --full), optionally AQMAR train/dev and the Wojood sample
+(--extra). Tokens are normalized with ``pipeline.normalize.normalize_text`` —
+the view the run time tags. Word clusters come from ``pipeline.train.vectors``
+(build/vectors, trained on arwiki); gazetteer flags from ANERGazet.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import shutil
+import subprocess
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pipeline.evaluation.ner import LABEL_MAP, bio_to_spans, read_conll, score_spans
+from pipeline.normalize import normalize_text
+
+from .data import DEFAULT_SHARED
+
+SOURCES = {
+    "anercorp": ("ner/anercorp/train.txt", "ANERcorp train (Benajiba 2007; CAMeL Lab split)", "CC BY-SA 4.0"),
+    "aqmar": ("ner/aqmar/train.txt", "AQMAR Arabic Wikipedia NER train (Mohit et al. 2012)", "CC BY-SA 3.0"),
+    "aqmar_dev": ("ner/aqmar/dev.txt", "AQMAR Arabic Wikipedia NER dev", "CC BY-SA 3.0"),
+    "wojood": ("ner/wojood_sample/train.txt", "Wojood sample train (Jarrar et al. 2022), GPE/LOC/ORG/PERS mapped",
+               "MIT"),
+}
+ARWIKI = ("text/arwiki_2017.jsonl.gz", "Arabic Wikipedia 2017 (unlabelled; word vectors / clusters)", "CC BY-SA 4.0")
+ANERGAZET = ("ner/gazetteers/", "ANERGazet (Benajiba) gazetteers", "research resource distributed with ANERcorp")
+DEV_FRACTION = 0.1
+# Wojood maps only the four types that match ANERcorp's; its other types are O.
+WOJOOD_MAP = {"PERS": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
+
+
+def load_sents(path: Path, label_map=None) -> list[tuple[list[str], list[str]]]:
+    return [([normalize_text(t) for t in toks], tags) for toks, tags in read_conll(path, label_map)]
+
+
+def load_training(shared: Path, extra: list[str], full: bool):
+    aner = load_sents(shared / SOURCES["anercorp"][0])
+    n_dev = int(len(aner) * DEV_FRACTION)
+    train, dev = (aner, aner[-n_dev:]) if full else (aner[:-n_dev], aner[-n_dev:])
+    used = ["anercorp"]
+    for name in extra:
+        if name == "aqmar":
+            train += load_sents(shared / SOURCES["aqmar"][0]) + load_sents(shared / SOURCES["aqmar_dev"][0])
+            used += ["aqmar", "aqmar_dev"]
+        elif name == "wojood":
+            train += load_sents(shared / SOURCES["wojood"][0], WOJOOD_MAP)
+            used.append("wojood")
+        else:
+            raise SystemExit(f"unknown extra data set {name!r}")
+    return train, dev, used
+
+
+def build_gazetteer(shared: Path) -> dict[str, str]:
+    flags: dict[str, set[str]] = {}
+    for typ, fname in (("LOC", "AlignedLocGazetteer.data"), ("ORG", "AlignedOrgGazetteer.data"),
+                       ("PER", "AlignedPersGazetteer.data")):
+        p = shared / ANERGAZET[0] / fname
+        if not p.exists():
+            continue
+        for line in p.read_text(encoding="utf-8").splitlines():
+            line = normalize_text(line.strip())
+            if not line or line.startswith("==="):
+                continue
+            toks = line.split()
+            if len(toks) == 1:
+                flags.setdefault(toks[0], set()).add(typ + "1")
+            else:
+                for i, t in enumerate(toks):
+                    flags.setdefault(t, set()).add(typ + ("b" if i == 0 else "m"))
+    return {w: ",".join(sorted(f)) for w, f in flags.items()}
+
+
+def write_lexicon(out: Path, vectors: Path | None, shared: Path, max_cluster_words: int) -> dict:
+    info = {}
+    if vectors is not None and (vectors / "clusters200.tsv").exists():
+        ks = sorted(int(p.stem[len("clusters"):]) for p in vectors.glob("clusters*.tsv"))
+        maps = []
+        for k in ks:
+            m = {}
+            with open(vectors / f"clusters{k}.tsv", encoding="utf-8") as f:
+                for i, line in enumerate(f):
+                    if i >= max_cluster_words:
+                        break
+                    w, c = line.rstrip("\n").split("\t")
+                    m[w] = c
+            maps.append(m)
+        with gzip.open(out / "clusters.tsv.gz", "wt", encoding="utf-8", compresslevel=9) as f:
+            for w in maps[0]:
+                f.write(w + "\t" + "\t".join(m.get(w, "-") for m in maps) + "\n")
+        info["clusters"] = {"k": ks, "words": len(maps[0]), "from": "k-means over skip-gram word2vec on arwiki"}
+    gaz = build_gazetteer(shared)
+    if gaz:
+        with gzip.open(out / "gazetteer.tsv.gz", "wt", encoding="utf-8", compresslevel=9) as f:
+            for w, fl in sorted(gaz.items()):
+                f.write(f"{w}\t{fl}\n")
+        info["gazetteer_words"] = len(gaz)
+    return info
+
+
+def train_crf(out: Path, train, c1: float, c2: float, max_iter: int) -> None:
+    import pycrfsuite
+
+    from pipeline.recognize.model import Featurizer, Lexicon
+
+    feat = Featurizer(Lexicon.load(out))
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for words, tags in train:
+        trainer.append(feat.sentence(words), tags)
+    trainer.set_params({"c1": c1, "c2": c2, "max_iterations": max_iter,
+                        "feature.possible_transitions": True, "feature.minfreq": 1})
+    trainer.train(str(out / "crf.model"))
+
+
+def evaluate_dir(model_dir: Path, sents) -> dict:
+    from pipeline.recognize.model import EntityRecognizer
+
+    rec = EntityRecognizer(model_dir)
+    t0 = time.perf_counter()
+    pred = rec.predict([w for w, _ in sents])
+    secs = time.perf_counter() - t0
+    res = score_spans([bio_to_spans(t) for _, t in sents], pred, ["PER", "ORG", "LOC", "MISC"])
+    ntok = sum(len(w) for w, _ in sents)
+    res["words_per_s"] = ntok / secs
+    return res
+
+
+def short(res: dict) -> dict:
+    d = {"micro_f1": round(100 * res["micro"]["f1"], 2),
+         "micro_p": round(100 * res["micro"]["precision"], 2), "micro_r": round(100 * res["micro"]["recall"], 2)}
+    for t, m in res["per_type"].items():
+        d[f"{t}_f1"] = round(100 * m["f1"], 2)
+    if "words_per_s" in res:
+        d["words_per_s"] = round(res["words_per_s"])
+    return d
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              cwd=Path(__file__).parent).stdout.strip()
+    except OSError:
+        return ""
+
+
+def dir_size(d: Path) -> int:
+    return sum(p.stat().st_size for p in d.rglob("*") if p.is_file())
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=Path("models/ner"))
+    ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    ap.add_argument("--backend", default="crf", choices=["crf"])
+    ap.add_argument("--vectors", type=Path, default=Path("build/vectors"),
+                    help="output of pipeline.train.vectors (built if missing and --build-vectors)")
+    ap.add_argument("--build-vectors", action="store_true", help="train the arwiki vectors/clusters first if absent")
+    ap.add_argument("--no-clusters", action="store_true")
+    ap.add_argument("--extra", default="", help="comma-separated: aqmar,wojood")
+    ap.add_argument("--full", action="store_true", help="train on all of ANERcorp train (dev then not held out)")
+    ap.add_argument("--c1", type=float, default=0.05)
+    ap.add_argument("--c2", type=float, default=0.01)
+    ap.add_argument("--max-iter", type=int, default=200)
+    ap.add_argument("--max-cluster-words", type=int, default=150000)
+    ap.add_argument("--test", action="store_true", help="also score ANERcorp test / AQMAR test into meta.json")
+    args = ap.parse_args(argv)
+
+    t0 = time.time()
+    if args.build_vectors and not (args.vectors / "clusters200.tsv").exists():
+        from . import vectors
+
+        vectors.main(["--out", str(args.vectors), "--shared", str(args.shared)])
+    extra = [e for e in args.extra.split(",") if e]
+    train, dev, used = load_training(args.shared, extra, args.full)
+    tmp = args.out.with_name(args.out.name + ".tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    lex_info = write_lexicon(tmp, None if args.no_clusters else args.vectors, args.shared, args.max_cluster_words)
+    meta = {"format_version": 1, "backend": args.backend, "name": "arabic-ner-" + args.backend,
+            "labels": ["PER", "ORG", "LOC", "MISC"], "label_map": LABEL_MAP,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "code_commit": git_commit(),
+            "training": {"sources": [{"name": n, "path": "../shared/data/" + SOURCES[n][0], "what": SOURCES[n][1],
+                                      "license": SOURCES[n][2]} for n in used],
+                         "dev": "held out: last 10% of ANERcorp train sentences" + (
+                             " (NOT held out: --full)" if args.full else ""),
+                         "sentences": len(train), "tokens": sum(len(w) for w, _ in train),
+                         "resources": {"lexicon": lex_info,
+                                       "unlabelled": {"path": "../shared/data/" + ARWIKI[0], "what": ARWIKI[1],
+                                                      "license": ARWIKI[2]} if "clusters" in lex_info else None,
+                                       "gazetteers": {"path": "../shared/data/" + ANERGAZET[0], "what": ANERGAZET[1],
+                                                      "license": ANERGAZET[2]}},
+                         "params": {"c1": args.c1, "c2": args.c2, "max_iter": args.max_iter, "extra": extra},
+                         "command": "python -m pipeline.train.ner " + " ".join(argv or __import__("sys").argv[1:])}}
+    (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    t1 = time.time()
+    train_crf(tmp, train, args.c1, args.c2, args.max_iter)
+    meta["training"]["seconds"] = round(time.time() - t1)
+    scores = {"anercorp_dev": short(evaluate_dir(tmp, dev))}
+    if args.test:
+        for key, rel in (("anercorp_test", "ner/anercorp/test.txt"), ("aqmar_test", "ner/aqmar/test.txt")):
+            scores[key] = short(evaluate_dir(tmp, load_sents(args.shared / rel)))
+    meta["scores"] = scores
+    meta["size_bytes"] = dir_size(tmp)
+    (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    if args.out.exists():
+        shutil.rmtree(args.out)
+    tmp.rename(args.out)
+    from .card import write_card
+
+    write_card(args.out)
+    print(json.dumps({"out": str(args.out), "scores": scores, "size_bytes": meta["size_bytes"],
+                      "seconds": round(time.time() - t0)}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+"""Statistical entity recognizer: loading, errors, offsets, scores, and the metric itself."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.document import Document
+from pipeline.evaluation.ner import (
+    bio_to_spans,
+    evaluate_conll,
+    read_conll,
+    score_spans,
+    score_tags,
+)
+from pipeline.paths import default_model_dir
+from pipeline.recognize.model import EntityRecognizer, ModelError
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+EXAMPLE = SHARED / "examples" / "kazakhstan_oic_2024.txt"
+MODEL = default_model_dir()
+
+needs_model = pytest.mark.skipif(not (MODEL / "meta.json").exists(),
+                                 reason=f"no shipped model in {MODEL}: run `make train`")
+
+
+@pytest.fixture(scope="module")
+def recognizer():
+    if not (MODEL / "meta.json").exists():
+        pytest.skip(f"no shipped model in {MODEL}: run `make train`")
+    return EntityRecognizer()
+
+
+# ---------------------------------------------------------------- metric
+
+def test_bio_to_spans_seqeval_style():
+    assert bio_to_spans(["B-PER", "I-PER", "O", "B-LOC"]) == [(0, 2, "PER"), (3, 4, "LOC")]
+    # an I- without its B- starts an entity; a type change ends one
+    assert bio_to_spans(["I-ORG", "I-ORG", "I-LOC"]) == [(0, 2, "ORG"), (2, 3, "LOC")]
+    assert bio_to_spans(["B-PER", "B-PER"]) == [(0, 1, "PER"), (1, 2, "PER")]
+    assert bio_to_spans([]) == []
+
+
+def test_exact_span_scores():
+    gold = [["B-PER", "I-PER", "O", "B-LOC", "O", "B-ORG", "I-ORG"]]
+    pred = [["B-PER", "O", "O", "B-LOC", "O", "B-ORG", "I-ORG"]]  # PER span too short: wrong
+    res = score_tags(gold, pred)
+    assert res["per_type"]["LOC"]["f1"] == 1.0
+    assert res["per_type"]["ORG"]["f1"] == 1.0
+    assert res["per_type"]["PER"]["precision"] == 0.0 and res["per_type"]["PER"]["recall"] == 0.0
+    m = res["micro"]
+    assert (m["tp"], m["pred"], m["gold"]) == (2, 3, 3)
+    assert m["precision"] == pytest.approx(2 / 3) and m["recall"] == pytest.approx(2 / 3)
+    assert m["f1"] == pytest.approx(2 / 3)
+
+
+def test_wrong_type_counts_as_fp_and_fn():
+    res = score_spans([[(0, 1, "PER")]], [[(0, 1, "LOC", 0.9)]])
+    assert res["micro"]["f1"] == 0.0
+    assert res["per_type"]["PER"]["gold"] == 1 and res["per_type"]["LOC"]["pred"] == 1
+
+
+def test_read_conll_maps_labels_and_separators(tmp_path):
+    p = tmp_path / "g.conll"
+    p.write_text("علي B-PERS\nفي O\nالقاهرة B-LOC\n\nكأس B-MIS\nالعالم I-MIS\n$#$ O\n"
+                 "مجلس B-ORG\nالأمن I-ORG\nضد I-ORG\nالأسد I-ORG B-PERS\nمصر B-GPE\n", encoding="utf-8")
+    sents = read_conll(p)
+    assert [t for t, _ in sents] == [["علي", "في", "القاهرة"], ["كأس", "العالم"], ["مجلس", "الأمن", "ضد", "الأسد", "مصر"]]
+    assert sents[0][1] == ["B-PER", "O", "B-LOC"]
+    assert sents[1][1] == ["B-MISC", "I-MISC"]
+    assert sents[2][1] == ["B-ORG", "I-ORG", "I-ORG", "I-ORG", "B-LOC"]  # outermost tag wins
+
+
+class _Fixed:
+    """A fake recognizer: predicts exactly the given spans."""
+
+    def __init__(self, spans):
+        self.spans = spans
+
+    def predict(self, sentences):
+        return self.spans[: len(sentences)]
+
+
+def test_evaluate_conll_with_fake_recognizer(tmp_path):
+    p = tmp_path / "g.conll"
+    p.write_text("زار O\nعلي B-PERS\nحسن I-PERS\nالقاهرة B-LOC\n", encoding="utf-8")
+    res = evaluate_conll(p, _Fixed([[(1, 3, "PER", 0.9), (3, 4, "ORG", 0.5)]]))
+    assert res["per_type"]["PER"]["f1"] == 1.0
+    assert res["micro"]["precision"] == 0.5 and res["micro"]["recall"] == 0.5
+    assert res["tokens"] == 4
+
+
+# ---------------------------------------------------------------- loading and errors
+
+def test_missing_model_dir_error(tmp_path):
+    missing = tmp_path / "nope"
+    with pytest.raises(ModelError) as exc:
+        EntityRecognizer(missing)
+    assert str(missing) in str(exc.value) and "make train" in str(exc.value)
+
+
+def test_corrupt_meta_error(tmp_path):
+    (tmp_path / "meta.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelError, match="corrupt"):
+        EntityRecognizer(tmp_path)
+
+
+def test_incompatible_version_error(tmp_path):
+    (tmp_path / "meta.json").write_text(json.dumps({"format_version": 999, "backend": "crf"}), encoding="utf-8")
+    with pytest.raises(ModelError, match="format_version"):
+        EntityRecognizer(tmp_path)
+
+
+@needs_model
+def test_corrupt_model_file_error(tmp_path):
+    d = tmp_path / "m"
+    shutil.copytree(MODEL, d)
+    meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
+    for name in ("crf.model", "weights.npz"):
+        if (d / name).exists():
+            (d / name).write_bytes(b"garbage")
+    with pytest.raises(ModelError) as exc:
+        EntityRecognizer(d).predict([["محمد", "في", "القاهرة"]])
+    assert str(d) in str(exc.value), meta["backend"]
+
+
+def test_env_var_overrides_default(monkeypatch, tmp_path):
+    monkeypatch.setenv("ARABIC_NER_MODEL", str(tmp_path))
+    assert default_model_dir() == tmp_path
+
+
+# ---------------------------------------------------------------- the shipped model
+
+def test_candidates_offsets_and_scores(recognizer):
+    text = "وقال الرئيس المصري عبد الفتاح السيسي في القاهرة إن منظمة الصحة العالمية ستساعد.\nزار وزير الخارجية لندن."
+    doc = recognizer(Document(text))
+    assert doc.tokens and doc.sentences  # tokenized on demand
+    assert doc.candidates
+    for e in doc.candidates:
+        assert e.source == "model"
+        assert e.label in {"PER", "ORG", "LOC", "MISC"}
+        assert 0.0 <= e.score <= 1.0
+        toks = [t for t in doc.tokens if t.start >= e.start and t.end <= e.end]
+        assert toks and toks[0].start == e.start and toks[-1].end == e.end
+        assert doc.text[e.start:e.end] == doc.text[toks[0].start:toks[-1].end]
+    # no proclitic stripping here: spans start at token starts
+    starts = {t.start for t in doc.tokens}
+    assert all(e.start in starts for e in doc.candidates)
+
+
+def test_pipe_and_labels_filter(recognizer):
+    docs = [Document("التقى محمد بن سلمان في الرياض."), Document(""), Document("القاهرة")]
+    out = list(recognizer.pipe(docs, batch_size=2))
+    assert len(out) == 3 and out[1].candidates == []
+    only = EntityRecognizer(labels={"LOC"})
+    d = only(Document("التقى محمد بن سلمان في الرياض."))
+    assert all(e.label == "LOC" for e in d.candidates)
+
+
+def test_batch_predict_api(recognizer):
+    preds = recognizer.predict([["زار", "محمد", "علي", "القاهرة"], []])
+    assert len(preds) == 2 and preds[1] == []
+    for a, b, label, score in preds[0]:
+        assert 0 <= a < b <= 4 and label in {"PER", "ORG", "LOC", "MISC"} and 0 <= score <= 1
+
+
+@pytest.mark.shared
+@pytest.mark.xfail(strict=False, reason="the v1 CRF tags only لاما شريف (misses خيرات); remove when the model finds it")
+def test_reference_document_entities(recognizer):
+    if not EXAMPLE.exists():
+        pytest.skip(f"{EXAMPLE} not found (../shared/data absent)")
+    doc = recognizer(Document(EXAMPLE.read_text(encoding="utf-8")))
+    found = {(e.label, doc.text[e.start:e.end]) for e in doc.candidates}
+    assert any(lab == "PER" and "خيرات لاما شريف" in txt for lab, txt in found), found
+    assert any(lab == "ORG" and txt.endswith("منظمة التعاون الإسلامي") for lab, txt in found), found
