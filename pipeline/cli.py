@@ -123,10 +123,9 @@ def extract(
     keep = _split(keep_fields)
     from .table import EXTRA_COLUMNS, MENTION_COLUMNS
 
-    clash = [f for f in keep if f in MENTION_COLUMNS or f in EXTRA_COLUMNS]
-    if clash:
-        raise Usage(f"--keep-fields: {clash[0]!r} is already a column of the mention table "
-                    f"({', '.join(MENTION_COLUMNS)}); rename it in the input")
+    for name in keep:
+        if name in MENTION_COLUMNS or name in EXTRA_COLUMNS:
+            _err(f"note: --keep-fields {name!r} replaces the mention table's own {name!r} column")
     try:
         out_fmt = infer_format(output, fmt)
         sink_specs = [("mentions", output, out_fmt, columns_for(keep))]
@@ -172,7 +171,7 @@ def extract(
         raise Usage("--engine dask cannot read stdin; give files")
     show = not quiet and sys.stderr.isatty()
 
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    previous_sigterm = signal.signal(signal.SIGTERM, _raise_interrupt)
     from .io.writers import OutputError as _OutputError
 
     try:
@@ -204,6 +203,8 @@ def extract(
         if os.path.isdir(spec.workdir):
             _err(f"finished chunks are kept in {spec.workdir}; rerun with --resume")
         raise typer.Exit(3)
+    finally:
+        signal.signal(signal.SIGTERM, previous_sigterm)
     for e in result.error_samples[:5]:
         _err(f"failed: {e['doc_id']} [{e['stage']}] {e['error']}")
     if result.errors > 5:
