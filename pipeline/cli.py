@@ -52,6 +52,11 @@ def _pipeline_config(config_path: Optional[Path], types: str, model: Optional[Pa
     from .finish import ALL_TYPES
     from .pipeline import default_config
 
+    wanted = [t.upper() for t in _split(types)]
+    unknown = sorted(set(wanted) - ALL_TYPES)
+    if unknown or not wanted:
+        raise Usage(f"--types: unknown type(s) {', '.join(unknown) or '(none given)'}; "
+                    f"choose from {', '.join(sorted(ALL_TYPES))}")
     if config_path is not None:
         try:
             config = json.loads(Path(config_path).read_text(encoding="utf-8"))
@@ -60,11 +65,6 @@ def _pipeline_config(config_path: Optional[Path], types: str, model: Optional[Pa
         if not isinstance(config, dict) or not isinstance(config.get("stages"), list):
             raise Usage(f"--config {config_path}: expected an object with a 'stages' list")
         return config
-    wanted = [t.upper() for t in _split(types)]
-    unknown = sorted(set(wanted) - ALL_TYPES)
-    if unknown or not wanted:
-        raise Usage(f"--types: unknown type(s) {', '.join(unknown) or '(none given)'}; "
-                    f"choose from {', '.join(sorted(ALL_TYPES))}")
     config = default_config(types=wanted, model_dir=str(model) if model else None)
     for stage in config["stages"]:
         if stage["name"] == "ner":

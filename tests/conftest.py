@@ -29,7 +29,7 @@ WORDS = {"القاهرة": "LOC", "مصر": "LOC", "الرياض": "LOC", "أر�
 class FakeTagger:
     """Test-only recognizer: tags every occurrence of a few words; fails on documents containing
     ``fail_on``; sleeps ``delay`` seconds a document (to interrupt runs); tags ``meta["published"]``
-    as a DATE value on the first token when present."""
+    as a DATE value on the last word when present."""
 
     name = "fake_tagger"
 
@@ -43,12 +43,18 @@ class FakeTagger:
         if self.delay:
             time.sleep(self.delay)
         for tok in doc.tokens:
-            word = doc.text[tok.start:tok.end]
-            label = WORDS.get(word)
+            label = WORDS.get(doc.text[tok.start:tok.end])
             if label:
                 doc.candidates.append(Entity(tok.start, tok.end, label, 0.9, "model"))
-        if doc.meta.get("published") and doc.tokens:
-            t = doc.tokens[-1]
+        for word, label in WORDS.items():  # strings the tokenizer splits (=SUM(A1), @name)
+            if not word.isalpha():
+                at = doc.text.find(word)
+                while at >= 0:
+                    doc.candidates.append(Entity(at, at + len(word), label, 0.9, "model"))
+                    at = doc.text.find(word, at + 1)
+        words = [t for t in doc.tokens if t.norm.isalpha()]
+        if doc.meta.get("published") and words:
+            t = words[-1]
             doc.candidates.append(Entity(t.start, t.end, "DATE", 1.0, "rule", value=str(doc.meta["published"])))
         return doc
 
