@@ -297,12 +297,8 @@ class Source:
         if self.fmt == "txt":
             yield self._read_txt(self.path, self.stem)
         elif self.fmt == "folder":
-            base = Path(self.path)
-            for f in self.files:
-                rel = Path(f).relative_to(base)
-                doc_id = str(rel.with_name(split_suffix(rel.name)[2])) if rel.parent != Path(".") else \
-                    split_suffix(rel.name)[2]
-                yield self._read_txt(f, doc_id)
+            for part in self.parts():
+                yield from self.read_part(part, opts)
         elif self.fmt == "stdin-text":
             data = sys.stdin.buffer.read()
             yield _text_document(data, "stdin", {})
@@ -373,16 +369,47 @@ class Source:
                 yield record_to_document(record, fallback, opts, warning)
 
     def _read_parquet(self, opts: ReadOptions) -> Iterator[Document | Failure]:
+        for part in self.parts():
+            yield from self.read_part(part, opts)
+
+    # -- parts: pieces of an input a worker can read on its own (Parquet row groups, groups of files) --
+    def parts(self, files_per_part: int = 64) -> list[tuple[Any, ...]]:
+        """Independent pieces of this input, in order: ("rowgroup", i, first_row) or ("files", i, j).
+        Inputs that can only be read as a stream (JSONL, CSV, stdin, .txt) have no parts: []."""
+        if self.fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            meta = pq.ParquetFile(self.path).metadata
+            out, row = [], 0
+            for i in range(meta.num_row_groups):
+                out.append(("rowgroup", i, row))
+                row += meta.row_group(i).num_rows
+            return out
+        if self.fmt == "folder":
+            return [("files", i, min(i + files_per_part, len(self.files)))
+                    for i in range(0, len(self.files), files_per_part)]
+        return []
+
+    def read_part(self, part: tuple[Any, ...], opts: ReadOptions) -> Iterator[Document | Failure]:
+        kind = part[0]
+        if kind == "files":
+            base = Path(self.path)
+            for f in self.files[part[1]:part[2]]:
+                rel = Path(f).relative_to(base)
+                stem = split_suffix(rel.name)[2]
+                doc_id = stem if rel.parent == Path(".") else str(rel.with_name(stem))
+                yield self._read_txt(f, doc_id)
+            return
         import pyarrow.parquet as pq
 
-        pf = pq.ParquetFile(self.path)
-        names = pf.schema_arrow.names
-        date_field = opts.date_field or DEFAULT_DATE_FIELD
-        wanted = [opts.text_field, opts.id_field, date_field, *opts.keep_fields]
-        columns = [c for c in dict.fromkeys(wanted) if c in names]
-        row_no = 0
+        _, group, row_no = part
         try:
-            for batch in pf.iter_batches(batch_size=256, columns=columns):
+            pf = pq.ParquetFile(self.path)
+            names = pf.schema_arrow.names
+            date_field = opts.date_field or DEFAULT_DATE_FIELD
+            wanted = [opts.text_field, opts.id_field, date_field, *opts.keep_fields]
+            columns = [c for c in dict.fromkeys(wanted) if c in names]
+            for batch in pf.iter_batches(batch_size=256, row_groups=[group], columns=columns):
                 cols = {name: batch.column(i).to_pylist() for i, name in enumerate(batch.schema.names)}
                 for i in range(batch.num_rows):
                     row_no += 1
@@ -390,7 +417,7 @@ class Source:
                     yield record_to_document(record, f"{self.stem}:{row_no}", opts)
         except Exception as exc:
             yield Failure(f"{self.stem}:{row_no + 1}", "read",
-                          f"{self.path}: corrupt Parquet data ({_describe(exc)}); rows after {row_no} not read")
+                          f"{self.path}: corrupt Parquet data in row group {group} ({_describe(exc)})")
 
 
 def _check_fields(path: str, names: Sequence[str], opts: ReadOptions, what: str) -> None:

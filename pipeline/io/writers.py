@@ -155,7 +155,7 @@ class CsvWriter(TableWriter):
     def _open(self) -> None:
         super()._open()
         self._text = io.TextIOWrapper(self._f, encoding="utf-8", newline="", write_through=True)
-        self._csv = csv.writer(self._text, lineterminator="\n")
+        self._csv = csv.writer(self._text, lineterminator="\r\n")  # RFC 4180; a lone \r in a cell gets quoted
         if self.header:
             if self.spreadsheet:
                 self._f.write(b"\xef\xbb\xbf")
