@@ -215,7 +215,7 @@ def _dp_value(when, expected: str | None) -> str | None:
 
 
 def eval_suite(use_dateparser: bool) -> dict:
-    from pipeline.recognize.dates import find_dates
+    from pipeline.recognize.dates import find_dates, parse_reference_date
 
     cases = load_suite()
     out = {}
@@ -226,7 +226,7 @@ def eval_suite(use_dateparser: bool) -> dict:
         for c in cases:
             ctx, expr = c["context"], c.get("expression")
             ref = c.get("reference_date")
-            refd = dt.date.fromisoformat(ref) if ref else None
+            refd = parse_reference_date(ref)
             if system == "ours":
                 found = [(e.start, e.end, e.value) for e in find_dates(ctx, refd)]
             else:

@@ -174,8 +174,8 @@ YEARN = regex.compile(
 )
 
 BARE_YEAR = regex.compile(
-    PRE + r"(?P<b>(?:(?P<season>" + SEASON + r")" + S + r")?(?:(?P<rng>من|بين)" + S + r")?"
-    + r"(?<![\d.,:/\-+$€£%#])(?P<y>1[2-9]\d\d|20\d\d)(?!\d|[.,:/]\d|" + S0 + r"%)"
+    PRE + r"(?P<b>(?:(?P<mod>" + MOD + r")" + S + r")?(?:(?P<season>" + SEASON + r")" + S + r")?(?:(?P<rng>من|بين)" + S + r")?"
+    + r"(?<![\d.,:/\-+$€£%#])(?P<y>1[2-9]\d\d|20\d\d)(?!\d|[.,:]\d|" + S0 + r"%)"
     + r"(?:" + S0 + r"(?P<cparen>\))?" + S0 + r"(?P<era>" + _alt(list(L.GREGORIAN_MARKERS) + list(L.HIJRI_MARKERS)) + r")" + E + r")?"
     + r"(?:" + S0 + r"(?P<sep>-|–|/|الي|حتي|و|وحتي|ولغايه)" + S0 + r"(?P<y2>1[2-9]\d\d|20\d\d|\d\d)(?!\d|[.,:/]\d)"
     + r"(?:" + S0 + r"(?P<era2>" + _alt(list(L.GREGORIAN_MARKERS) + list(L.HIJRI_MARKERS)) + r")" + E + r")?)?"
@@ -714,11 +714,16 @@ class _Finder:
                     pass
                 if any(w.startswith(c) for c in _COUNT_NOUNS) and not _YEARLIKE_NEXT.match(w):
                     return
+                if (len(w) >= 4 and w.endswith("ا") and not w.endswith("وا") and not w.startswith("ال")
+                        and w not in _NOT_TAMYIZ):
+                    return  # "1973 مدنيا": a number with its accusative counted noun
             if prev and prev[-1] in ("-", "+", "×", "x", "*", "=", ":"):
                 return
         attrs: dict[str, Any] = {}
         if m.group("season"):
             attrs["season"] = _SEASON_INDEX.get(_key(m.group("season")))
+        if m.group("mod"):
+            attrs["mod"] = _MOD_INDEX.get(_key(m.group("mod")))
         if m.group("rng") and y2 is None:
             start = _skip_space(text, m.end("rng"))
         score = 0.9 if era else 0.75
@@ -845,10 +850,13 @@ class _Finder:
             return  # "نهاية الشهر" alone: usually a generic time
         if unit in ("العام", "السنه"):
             prev = _prev_words(text, m.start("b") if not mod and not this else m.start("b"), 1)
-            if not mod and not this and prev:
+            if not this and prev:
                 p = prev[-1]
-                if regex.match(r"^[وفبلك]{0,2}ال", p) and p not in _AL_FUNCTION_WORDS:
-                    return  # "النائب العام السابق": العام is an adjective
+                if p in _GENERAL_HEADS:
+                    return  # "النائب العام السابق", "الرأي العام": العام is an adjective
+                if (dirw and _key(dirw) in _PERSON_DIRS and regex.match(r"^[وفبلك]{0,2}ال", p)
+                        and p not in _AL_FUNCTION_WORDS):
+                    return  # "<title> العام السابق/الحالي"
             if this and _next_word(text, end) in ("الدراسي", "المالي", "الهجري") and not dirw:
                 pass
         k = _DIR_INDEX.get(_key(dirw)) if dirw else 0
@@ -1005,11 +1013,14 @@ def _include_paren(text: str, m, end: int) -> int:
     return end
 
 
+_NOT_TAMYIZ = {_n(w) for w in ("أيضا", "أيضاً", "حاليا", "جدا", "مجددا", "رسميا", "أخيرا", "تقريبا", "سابقا", "لاحقا", "عندما", "بينما", "حينما", "كذلك")}
 _MONTH_CONTEXT = {"شهر", "الشهر", "لشهر", "وشهر"}
 _TODAY_BLOCKERS = {_n(w) for w in L.TODAY_BLOCKERS_AFTER}
 _TODAY_PREV_BLOCKERS = {_n(w) for w in ("صحيفة", "جريدة", "لصحيفة", "لجريدة", "بصحيفة", "وصحيفة", "موقع", "قناة", "برنامج", "مجلة", "ذلك", "نفس", "ذات")}
 _WD_BLOCK_BEFORE = {_n(w) for w in L.WEEKDAY_BLOCKERS_BEFORE}
 _WD_BLOCK_AFTER = {_n(w) for w in L.WEEKDAY_BLOCKERS_AFTER}
+_GENERAL_HEADS = {_n(w) for w in L.GENERAL_HEADS}
+_PERSON_DIRS = {_n(w) for w in ("السابق", "السابقة", "الحالي", "الحالية", "الجديد")}
 _AL_FUNCTION_WORDS = {_n(w) for w in ("إلى", "التي", "الذي", "الذين", "اللذين", "اللتين", "اللاتي", "اللواتي", "ألا", "إلا", "الا")}
 _YEARLIKE_NEXT = regex.compile(r"^(?:" + "|".join(sorted({_n(w) for w in L.GREGORIAN_MARKERS + L.HIJRI_MARKERS}, key=len, reverse=True)) + r")$")
 
