@@ -15,6 +15,12 @@ from dataclasses import dataclass
 _CONJ = ("و", "ف")
 _PREP = ("ب", "ك", "ل")
 ARTICLE = "ال"
+# Function words are never the stem of a bare-letter cut: لاما is not ل + أما, بان not ب + أن.
+FUNCTION_WORDS = frozenset("""
+اما ان من ما لا الا له لها لهم هو هي هم انه انها انا نحن انت كم كما لما ذا ذلك هذا هذه تلك اي او ام اذ اذا
+قد لن لم ثم بل كل بعض غير حتي عن علي الي في مع بين عند منذ مثل لدي لكن لان كان كانت يكون ليس اين متي كيف
+هل نعم الذي التي الذين اللذين هنا هناك عليه عليها فيه فيها منه منها اليه بها به نا ها هما
+""".split())
 # A stem must be at least this common before a bare و/ف/ب/ل/ك is cut off (see split_proclitics).
 MIN_STEM_COUNT = 20
 
@@ -51,7 +57,8 @@ def candidate_splits(word: str, min_stem: int = 2) -> list[Split]:
     return out
 
 
-def split_proclitics(word: str, frequencies: Mapping[str, int] | None = None) -> Split:
+def split_proclitics(word: str, frequencies: Mapping[str, int] | None = None,
+                     bare_prefixes: str = "وفبلك") -> Split:
     """Best reading of a normalized word as proclitics + stem.
 
     A prefix is cut when what remains starts with the article (والقاهرة,
@@ -59,6 +66,9 @@ def split_proclitics(word: str, frequencies: Mapping[str, int] | None = None) ->
     cut only when ``frequencies`` (word counts from a large corpus) show the stem
     is much more common than the whole word: ولندن -> لندن and لمنظمة -> منظمة,
     while وليد, لبنان and بغداد stay whole. Without counts such words stay whole.
+    ``bare_prefixes`` limits which letters such a cut may remove: person names
+    start with ف/ب/ل/ك far more often than those particles precede a name
+    (فيصل is not ف + يصل), so the finisher allows only و there.
     """
     if len(word) < 3:
         return Split("", word, word)
@@ -73,8 +83,8 @@ def split_proclitics(word: str, frequencies: Mapping[str, int] | None = None) ->
             if len(stem) >= 4:
                 return split
             continue
-        if frequencies is None:
+        if frequencies is None or any(c not in bare_prefixes for c in split.prefix):
             continue
-        if len(stem) >= 3 and frequencies.get(stem, 0) > max(2 * word_count, MIN_STEM_COUNT):
+        if len(stem) >= 3 and stem not in FUNCTION_WORDS and frequencies.get(stem, 0) > max(2 * word_count, MIN_STEM_COUNT):
             return split
     return Split("", word, word)

@@ -21,6 +21,8 @@ from .document import Document, Entity
 DEFAULT_TYPES = frozenset({"PER", "ORG", "LOC", "DATE"})
 ALL_TYPES = frozenset({"PER", "ORG", "LOC", "DATE", "MISC"})
 SOURCE_PRIORITY = {"rule": 0, "model": 1, "gazetteer": 2}
+# Which bare proclitics may be cut before a name of each type (see clitics.split_proclitics).
+BARE_PREFIXES = {"PER": "و"}
 _SPACES = regex.compile(r"\s+")
 _EDGE_PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+|[\p{P}\p{S}\s]+$")
 
@@ -66,7 +68,8 @@ class EntityFinisher:
         ntext = norm.text[nstart:nend]
         if entity.label != "DATE":
             first_word = ntext.split(" ", 1)[0]
-            split = split_proclitics(first_word, self.word_frequencies)
+            bare = BARE_PREFIXES.get(entity.label, "وفبلك")
+            split = split_proclitics(first_word, self.word_frequencies, bare)
             if split.prefix:
                 # a ل fused with the article (للوليد) cannot be cut from the text: keep it
                 cut = split.prefix_len - (split.canonical != split.stem)

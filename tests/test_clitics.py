@@ -31,3 +31,13 @@ def test_without_frequencies_only_article_cuts():
 def test_candidates_end_with_whole_word():
     splits = candidate_splits("وبالقاهره")
     assert splits[-1].prefix == "" and splits[0].prefix == "وب"
+
+
+@pytest.mark.parametrize("word", ["لاما", "فيصل", "فراس", "بان"])
+def test_names_and_function_words_are_not_cut(word):
+    counts = {"اما": 9000, "يصل": 1300, "راس": 1500, "ان": 90000, "لاما": 38, "فيصل": 367, "فراس": 17, "بان": 4990}
+    assert split_proclitics(word, counts, bare_prefixes="و").prefix == ""
+
+
+def test_conjunction_still_cut_before_a_name():
+    assert split_proclitics("وفيصل", {"فيصل": 367, "وفيصل": 3}, bare_prefixes="و").stem == "فيصل"
