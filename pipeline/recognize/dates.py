@@ -104,10 +104,12 @@ _COUNT_CUES = {_n(w) for w in L.COUNT_CUES_BEFORE}
 
 B = r"(?<![\p{L}\p{N}])"  # left word boundary
 E = r"(?![\p{L}\p{N}])"  # right word boundary
+EM = r"(?!\p{L})"  # after a month name: digits may follow ("يونيو2011")
 PRE = B + r"(?:[وف]?[بلك]?)"  # separable proclitics, left out of the span
 S = r"[^\S\n]+"  # spaces within a line
 S0 = r"[^\S\n]*"
 SEP = S0 + r"[،,]?" + S0
+BC = r"(?:" + S0 + r"(?P<bc>قبل" + S + r"الميلاد|ق" + S0 + r"\." + S0 + r"م|ق" + S + r"م)(?![\p{L}\p{N}]))?"
 
 GMONTH = _alt(w for ws in L.GREGORIAN_MONTHS.values() for w in ws)
 HMONTH = _alt(w for ws in L.HIJRI_MONTHS.values() for w in ws)
@@ -146,9 +148,9 @@ CAL = regex.compile(
     + r"(?:(?P<rng>من|بين)" + S + r"(?=[\d]|ال))?"
     + r"(?:" + DAY_PART + DAY_TO + r"?" + r"(?:" + S0 + r"[/\-]" + S0 + r"(?=" + HMONTH + r"|" + GMONTH + r")|" + S0 + r"(?:من" + S + r")?(?:(?P<shahr1>شهر)" + S + r")?)"
     + r"|(?P<shahr>شهر|الشهر|(?<=ل)لشهر)" + S + r")?"
-    + r"(?:(?P<gm>" + GMONTH + r")" + E + r"(?:" + S0 + r"[/\-–(]?" + S0 + r"(?P<gm2>" + GMONTH + r")" + E + S0 + r"\)?)?"
-    + r"|(?P<hm>" + HMONTH + r")" + E + r"(?:" + S + r"(?P<hadj>المبارك|الكريم|المعظم|الفضيل|الحرام))?)"
-    + r"(?:" + S0 + r"[،,/\-]?" + S0 + r"(?:من" + S + r")?(?:" + YEAR_NOUN + S0 + r")?\(?" + S0 + r"(?P<y>\d{4}|\d{3})" + S0 + r"\)?(?!\d)"
+    + r"(?:(?P<gm>" + GMONTH + r")" + EM + r"(?:" + S0 + r"[/\-–(]?" + S0 + r"(?P<gm2>" + GMONTH + r")" + EM + S0 + r"\)?)?"
+    + r"|(?P<hm>" + HMONTH + r")" + EM + r"(?:" + S + r"(?P<hadj>المبارك|الكريم|المعظم|الفضيل|الحرام))?)"
+    + r"(?:" + S0 + r"[،,/\-]?" + S0 + r"(?:من" + S + r")?(?:[لب]?" + YEAR_NOUN + S0 + r")?\(?" + S0 + r"(?P<y>\d{4}|\d{3})" + S0 + r"\)?(?!\d)"
     + r"(?:" + S0 + ERA + r")?"
     + r"|" + S + r"(?:من" + S + r")?(?P<ythis>هذا" + S + r")?(?P<ynoun>العام|السنه|عام)(?:" + S + r"(?P<ydir>" + DIR + r")" + E + r")?"
     + r"|" + S + r"(?P<mdir>" + DIR + r")" + E
@@ -160,7 +162,7 @@ CAL = regex.compile(
 NUMERIC = regex.compile(
     PRE + r"(?P<b>" + WD_PREFIX
     + r"(?<![\d.,:/\-+])(?P<a>\d{1,4})" + S0 + r"(?P<s1>[/\-.])" + S0 + r"(?P<m>\d{1,2})" + S0 + r"(?P=s1)" + S0
-    + r"(?P<c>\d{4}|\d{2})(?!\d|[.,/:\-]\d)(?:" + S0 + ERA + r")?)"
+    + r"(?P<c>\d{4}|\d{1,2})(?!\d|[.,/:\-]\d)(?:" + S0 + ERA + r")?)"
 )
 
 YEARN = regex.compile(
@@ -170,7 +172,7 @@ YEARN = regex.compile(
     + r"(?:" + S0 + r"(?P<era>" + _alt(list(L.GREGORIAN_MARKERS) + list(L.HIJRI_MARKERS)) + r")" + E + r")?"
     + r"(?:" + S0 + r"(?P<y2sep>-|–|/|الي|حتي|و|وحتي|ولغايه)" + S0 + r"(?:(?:ال)?(?:عام|سنه)" + S0 + r")?(?P<y2>\d{4}|\d{2})(?!\d|[.,]\d)"
     + r"(?:" + S0 + r"(?P<era2>" + _alt(list(L.GREGORIAN_MARKERS) + list(L.HIJRI_MARKERS)) + r")" + E + r")?)?"
-    + r")"
+    + BC + r")"
 )
 
 BARE_YEAR = regex.compile(
@@ -179,7 +181,7 @@ BARE_YEAR = regex.compile(
     + r"(?:" + S0 + r"(?P<cparen>\))?" + S0 + r"(?P<era>" + _alt(list(L.GREGORIAN_MARKERS) + list(L.HIJRI_MARKERS)) + r")" + E + r")?"
     + r"(?:" + S0 + r"(?P<sep>-|–|/|الي|حتي|و|وحتي|ولغايه)" + S0 + r"(?P<y2>1[2-9]\d\d|20\d\d|\d\d)(?!\d|[.,:/]\d)"
     + r"(?:" + S0 + r"(?P<era2>" + _alt(list(L.GREGORIAN_MARKERS) + list(L.HIJRI_MARKERS)) + r")" + E + r")?)?"
-    + r")"
+    + BC + r")"
 )
 
 MONTH_RANGE_RX = regex.compile(
@@ -189,7 +191,7 @@ MONTH_RANGE_RX = regex.compile(
 )
 
 DEICTIC_RX = regex.compile(
-    PRE + r"(?P<b>(?:(?P<part>" + PART + r")" + S + r")?(?P<dx>" + DEICTIC + r")" + E
+    B + r"[وف]?(?P<b>(?:(?P<part>" + PART + r")" + S + r")?(?P<dx>" + DEICTIC + r")" + E
     + r"(?:" + S0 + r"(?P<paren>\()?" + S0 + r"(?P<wd>" + WEEKDAY + r")" + E + S0 + r"(?(paren)\))"
     + r")?)"
 )
@@ -201,7 +203,8 @@ WEEKDAY_RX = regex.compile(
 
 PERIOD_RX = regex.compile(
     PRE + r"(?P<b>(?:(?P<mod>" + MOD + r")" + S + r")?(?:(?P<this>هذا|هذه)" + S + r")?"
-    + r"(?P<unit>(?:ال|(?<=ل)ل)(?:اسبوع|شهر|عام|سنه))" + E + r"(?:" + S + r"(?P<dir>" + DIR + r")" + E + r")?)"
+    + r"(?P<unit>(?:ال|(?<=ل)ل)(?:اسبوع|شهر|عام|سنه))" + E + r"(?:" + S + r"(?P<dir>" + DIR + r")" + E + r")?"
+    + r"(?:" + S0 + r"[(\-–]?" + S0 + r"(?P<y>\d{4})(?!\d|[.,/]\d)" + S0 + r"\)?(?:" + S0 + ERA + r")?)?)"
 )
 
 AGO_RX = regex.compile(
@@ -449,7 +452,7 @@ class _Finder:
                 # a month name alone: take it in prepositional context only
                 if not (prev and regex.fullmatch(r"[وف]?(?:في|منذ|حتي|خلال|بين|مطلع|بدايه|نهايه|منتصف|اواخر|اوائل)", prev[-1])):
                     return
-        if gm and _key(gm) in _AMBIG_MONTHS and not (day or has_year or has_shahr or pdate):
+        if gm and _key(gm) in _AMBIG_MONTHS and not (day or has_year or has_shahr or pdate or mdir or rel_year or gm2):
             return
         if day is not None and not (1 <= day <= 31):
             return
@@ -616,12 +619,16 @@ class _Finder:
         if m.group("season"):
             attrs["season"] = _SEASON_INDEX.get(_key(m.group("season")))
         y2 = None
+        bc = m.group("bc") is not None
         if y2s:
             y2 = int(y2s)
             if len(y2s) == 2:
                 y2 = (y // 100) * 100 + y2
-                if y2 <= y:
+                if y2 <= y and not bc:
                     y2 += 100
+            if bc and y - 200 <= y2 < y:
+                self.add(start, end, f"{_bc(y)}/{_bc(y2)}", "range", 0.9, era="BC")
+                return
             if not (y < y2 <= y + 200):
                 # not a range: drop the second part
                 y2 = None
@@ -639,6 +646,10 @@ class _Finder:
             start = m.start("y")
             if text[start - 1:start] == "(" :
                 start -= 1
+        if bc:
+            if y2 is None:
+                self.add(start, end, _bc(y), "year", 0.9, era="BC", **attrs)
+            return
         hij = self._is_hijri_year(y, era)
         if len(m.group("y")) == 3 and y < 100:
             return
@@ -691,6 +702,10 @@ class _Finder:
                 start = j
             else:
                 era, end = None, m.end("y")
+        if m.group("bc"):
+            if y2 is None:
+                self.add(start, end, _bc(y), "year", 0.85, era="BC")
+            return
         hij = _era_is_hijri(era)
         if hij is None and y < 1800:
             if self.ref_hyear is not None and abs(y - self.ref_hyear) <= 2:
@@ -702,7 +717,9 @@ class _Finder:
         if not era:
             prev = _prev_words(text, m.start("y"), 3)
             nxt = _next_word(text, end)
-            if prev and (prev[-1] in _COUNT_CUES or " ".join(prev[-2:]) in _COUNT_CUES):
+            if prev and (_is_cue(prev[-1]) or " ".join(prev[-2:]) in _COUNT_CUES):
+                return
+            if y > (self.ref.year + 40 if self.ref else 2099):
                 return
             if prev and regex.fullmatch(r"\d+", prev[-1]):
                 return  # 011 2016 3344: part of a longer number
@@ -714,8 +731,8 @@ class _Finder:
                     pass
                 if any(w.startswith(c) for c in _COUNT_NOUNS) and not _YEARLIKE_NEXT.match(w):
                     return
-                if (len(w) >= 4 and w.endswith("ا") and not w.endswith("وا") and not w.startswith("ال")
-                        and w not in _NOT_TAMYIZ):
+                if (len(w) >= 4 and w.endswith("ا") and not w.endswith("وا") and not w.startswith(("ال", "و", "ف"))
+                        and w not in _NOT_TAMYIZ and not (prev and prev[-1].lstrip("وف") in _YEAR_PREPS)):
                     return  # "1973 مدنيا": a number with its accusative counted noun
             if prev and prev[-1] in ("-", "+", "×", "x", "*", "=", ":"):
                 return
@@ -779,6 +796,11 @@ class _Finder:
                 return  # «اليوم»: the newspaper
             if prev and prev[-1] in _TODAY_PREV_BLOCKERS:
                 return
+            if prev and prev[-1] == "في" and m.group("wd") is None and not part:
+                before = _prev_words(text, m.start(), 3)
+                if (regex.fullmatch(r"\d+|مر(?:ه|ات|تين)|" + NUMWORD, nxt) or
+                        any(regex.fullmatch(r"\d+|مر(?:ه|ات|تين)|ساع(?:ه|ات)|" + NUMWORD, w) for w in before[:-1])):
+                    return  # "خمس مرات في اليوم": per day
         attrs: dict[str, Any] = {"relative": True}
         if part:
             attrs["part_of_day"] = part
@@ -868,7 +890,25 @@ class _Finder:
         gran = {"الاسبوع": "week", "الشهر": "month", "العام": "year", "السنه": "year"}.get(unit)
         if gran is None:
             return
+        if m.group("y") is not None:
+            if gran != "year":
+                end = _rstrip(text, start, m.start("y"))
+            else:  # "العام الماضي 2014م", "هذا العام 1436هـ": the explicit year wins
+                y = int(m.group("y"))
+                if self._is_hijri_year(y, m.group("era")) or (y < 1600 and _era_is_hijri(m.group("era")) is not False):
+                    span = _hijri_year_span(y, None)
+                    if span:
+                        self.add(start, end, span, "year", 0.9, hijri=f"{y:04d}", calendar="hijri", **attrs)
+                    return
+                if 1000 <= y <= 2100:
+                    self.add(start, end, f"{y:04d}", "year", 0.9, **attrs)
+                return
         ref = self.ref
+        if dirw and _key(dirw) in _ANAPHORIC_DIRS and gran in ("year", "month"):
+            # "العام السابق", "الشهر التالي": relative to the last date mentioned, else to the reference
+            attrs["anaphoric"] = k
+            self.add(start, end, None, gran, 0.8, **attrs)
+            return
         if ref is None:
             self.add(start, end, None, gran, 0.85, **attrs)
             return
@@ -953,6 +993,10 @@ class _Finder:
             n = (self.ref.year - 1) // 100 + 1 + k
         if not n or n > 21:
             return
+        if regex.match(S0 + r"قبل" + S + r"الميلاد", text[end:end + 20]):
+            bc = regex.match(S0 + r"قبل" + S + r"الميلاد", text[end:end + 20])
+            self.add(start, end + bc.end(), f"-{n - 1:02d}" if n > 1 else None, "century", 0.8, era="BC")
+            return
         attrs = {}
         if m.group("mod"):
             attrs["mod"] = _MOD_INDEX.get(_key(m.group("mod")))
@@ -992,6 +1036,20 @@ def _hijri_year_span(y: int, y2: int | None) -> str | None:
     return f"{_fmt(a)}/{_fmt(b - _dt.timedelta(days=1))}"
 
 
+def _is_cue(word: str) -> bool:
+    if word in _COUNT_CUES:
+        return True
+    for k in (1, 2):  # proclitics: بإجمالي، وبنحو
+        if len(word) > k + 2 and word[:k].strip("وفبلك") == "" and word[k:] in _COUNT_CUES:
+            return True
+    return False
+
+
+def _bc(y: int) -> str:
+    """Year y BC in ISO 8601 expanded (astronomical) numbering: 1 BC = 0000, 217 BC = -0216."""
+    return f"-{y - 1:04d}" if y > 1 else "0000"
+
+
 def _skip_space(text: str, pos: int) -> int:
     while pos < len(text) and text[pos].isspace():
         pos += 1
@@ -1013,12 +1071,20 @@ def _include_paren(text: str, m, end: int) -> int:
     return end
 
 
-_NOT_TAMYIZ = {_n(w) for w in ("أيضا", "أيضاً", "حاليا", "جدا", "مجددا", "رسميا", "أخيرا", "تقريبا", "سابقا", "لاحقا", "عندما", "بينما", "حينما", "كذلك")}
+_NOT_TAMYIZ = {_n(w) for w in (
+    "أيضا", "حاليا", "جدا", "مجددا", "رسميا", "أخيرا", "سابقا", "لاحقا", "عندما", "بينما", "حينما", "كذلك",
+    "بعدما", "قبلما", "حيثما", "كلما", "طالما", "ربما", "إنما", "كما", "مما", "فيما", "لما", "أما", "هذا", "لذا",
+    "إذا", "كذا", "ماذا", "لماذا", "مثلما", "عموما", "خصوصا", "تحديدا", "أساسا", "أولا", "ثانيا", "مثلا",
+    "وفقا", "طبقا", "تبعا", "نظرا", "بدءا", "اعتبارا", "انطلاقا", "ابتداء", "ابتداءا", "سنويا", "شهريا", "يوميا",
+)}
+_YEAR_PREPS = {_n(w) for w in ("في", "منذ", "حتى", "خلال", "قبل", "بعد", "عام", "العام", "سنة", "مطلع", "بداية", "نهاية",
+                                "أواخر", "أوائل", "منتصف", "إلى", "من", "لعام", "بعام", "عامي")}
 _MONTH_CONTEXT = {"شهر", "الشهر", "لشهر", "وشهر"}
 _TODAY_BLOCKERS = {_n(w) for w in L.TODAY_BLOCKERS_AFTER}
 _TODAY_PREV_BLOCKERS = {_n(w) for w in ("صحيفة", "جريدة", "لصحيفة", "لجريدة", "بصحيفة", "وصحيفة", "موقع", "قناة", "برنامج", "مجلة", "ذلك", "نفس", "ذات")}
 _WD_BLOCK_BEFORE = {_n(w) for w in L.WEEKDAY_BLOCKERS_BEFORE}
 _WD_BLOCK_AFTER = {_n(w) for w in L.WEEKDAY_BLOCKERS_AFTER}
+_ANAPHORIC_DIRS = {_n(w) for w in ("السابق", "السابقة", "التالي", "التالية")}
 _GENERAL_HEADS = {_n(w) for w in L.GENERAL_HEADS}
 _PERSON_DIRS = {_n(w) for w in ("السابق", "السابقة", "الحالي", "الحالية", "الجديد")}
 _AL_FUNCTION_WORDS = {_n(w) for w in ("إلى", "التي", "الذي", "الذين", "اللذين", "اللتين", "اللاتي", "اللواتي", "ألا", "إلا", "الا")}
@@ -1072,7 +1138,7 @@ def _anchor_words() -> dict[str, str]:
 
 _ANCHOR_WORDS = _anchor_words()
 _ANCHOR_RX = regex.compile(
-    r"(?<![\p{L}\p{N}])[وفبلك]{0,2}(?:ال|ل)?(?P<w>" + "|".join(sorted(map(regex.escape, _ANCHOR_WORDS), key=len, reverse=True))
+    r"(?<![\p{L}])[وفبلك]{0,2}(?:ال|ل)?(?P<w>" + "|".join(sorted(map(regex.escape, _ANCHOR_WORDS), key=len, reverse=True))
     + r")(?![\p{L}\p{N}])"
     + r"|(?P<numsep>(?<!\d)\d{1,4}[^\S\n]*[/\-.][^\S\n]*\d)"
     + r"|(?P<year>(?<!\d)\d{3,4}(?!\d))"
@@ -1123,7 +1189,31 @@ def _find(ntext: str, ref: _dt.date | None) -> list[_Cand]:
     if _LATIN_CHECK.search(ntext):
         for m in LATIN_RX.finditer(ntext):
             f.latin(m)
-    return _resolve(f.cands, ntext)
+    return _anaphora(_resolve(f.cands, ntext), ref)
+
+
+_ABS_YEAR = regex.compile(r"^(\d{4})(?:-(\d{2}))?(?:-\d{2})?$")
+
+
+def _anaphora(cands: list[_Cand], ref: _dt.date | None) -> list[_Cand]:
+    """Resolve "العام السابق"-style mentions against the last absolute date before them (or the reference)."""
+    last: tuple[int, int | None] | None = None
+    for c in cands:
+        k = c.attrs.get("anaphoric")
+        if k is None:
+            mm = _ABS_YEAR.match(c.value or "") if not c.attrs.get("relative") else None
+            if mm:
+                last = (int(mm[1]), int(mm[2]) if mm[2] else None)
+            continue
+        base = last or ((ref.year, ref.month) if ref else None)
+        if base is None:
+            continue
+        if c.granularity == "year":
+            c.value = f"{base[0] + k:04d}"
+        elif base[1] is not None:
+            y, mo = _add_months(base[0], base[1], k)
+            c.value = f"{y:04d}-{mo:02d}"
+    return cands
 
 
 def _resolve(cands: list[_Cand], text: str) -> list[_Cand]:
