@@ -27,18 +27,11 @@ GREGORIAN_MONTHS: dict[int, tuple[str, ...]] = {
     12: ("ديسمبر", "كانون الأول", "كانون أول", "كانون الاول", "دجنبر", "دجمبر", "دیسمبر"),
 }
 
-# Month names that are also ordinary words or names: alone (no day, no year,
-# no "شهر") they are not taken as dates.
+# Month names that are also ordinary words or names: alone (without a day, a year,
+# "شهر", a modifier or the other month name) they are never taken as dates. Other
+# month names alone need a preposition before them ("في يونيو", "منذ مارس").
 AMBIGUOUS_MONTHS = frozenset({
-    "مارس",  # verb "practised"
     "آب", "أب",  # "father" once hamzas are folded
-    "ماي", "أوت", "اوت",  # short, collide with transliterations
-    "جوان",  # also a given name
-    "نيسان",  # car brand
-    "تموز",  # also the god/name
-    "أيار", "ايار",
-    "مايو",
-    "غشت",
 })
 
 HIJRI_MONTHS: dict[int, tuple[str, ...]] = {
@@ -117,7 +110,7 @@ WEEKDAYS: dict[int, tuple[str, ...]] = {  # Python weekday(): Monday = 0
 }
 
 # Words before a bare weekday that make it something else ("صلاة الجمعة", "بين الاثنين").
-WEEKDAY_BLOCKERS_BEFORE = ("صلاة", "خطبة", "خطيب", "جمعة", "بين", "كلا", "هذين", "هاتين", "مسجد", "جامع", "سوق", "أحد", "أحدا")
+WEEKDAY_BLOCKERS_BEFORE = ("صيام", "صوم", "صلاة", "خطبة", "خطيب", "جمعة", "بين", "كلا", "هذين", "هاتين", "مسجد", "جامع", "سوق", "أحد", "أحدا")
 WEEKDAY_BLOCKERS_AFTER = ("معا", "منهما", "منهم", "كليهما", "الذين", "الذي", "اللذين")
 
 # Parts of the day before a day expression ("مساء الاثنين", "صباح اليوم").

@@ -86,7 +86,7 @@ _MOD_INDEX = {_n(w): v for w, v in L.MODIFIERS.items()}
 _PART_INDEX = {_n(w): v for w, v in L.DAY_PARTS.items()}
 _DEICTIC_INDEX = {_n(w): v for w, v in L.DEICTIC_DAYS.items()}
 _WEAK_DEICTIC = {_n(w) for w in L.WEAK_DEICTIC}
-_AMBIG_MONTHS = {_n(w) for w in L.AMBIGUOUS_MONTHS}
+_STRICT_MONTHS = {_n(w) for w in L.AMBIGUOUS_MONTHS}
 _DECADE_INDEX = _index(L.DECADES)
 _SEASON_INDEX = {_n(w): v for w, v in L.SEASONS.items()}
 _NUMWORD_INDEX = {_n(w): v for w, v in L.NUMBER_WORDS.items()}
@@ -148,7 +148,7 @@ CAL = regex.compile(
     + r"(?:(?P<rng>من|بين)" + S + r"(?=[\d]|ال))?"
     + r"(?:" + DAY_PART + DAY_TO + r"?" + r"(?:" + S0 + r"[/\-]" + S0 + r"(?=" + HMONTH + r"|" + GMONTH + r")|" + S0 + r"(?:من" + S + r")?(?:(?P<shahr1>شهر)" + S + r")?)"
     + r"|(?P<shahr>شهر|الشهر|(?<=ل)لشهر)" + S + r")?"
-    + r"(?:(?P<gm>" + GMONTH + r")" + EM + r"(?:" + S0 + r"[/\-–(]?" + S0 + r"(?P<gm2>" + GMONTH + r")" + EM + S0 + r"\)?)?"
+    + r"(?:(?P<gm>" + GMONTH + r")" + EM + r"(?:" + S0 + r"[/\-–(]?" + S0 + r"(?P<gm2>" + GMONTH + r")" + EM + r"(?:" + S0 + r"\))?)?"
     + r"|(?P<hm>" + HMONTH + r")" + EM + r"(?:" + S + r"(?P<hadj>المبارك|الكريم|المعظم|الفضيل|الحرام))?)"
     + r"(?:" + S0 + r"[،,/\-]?" + S0 + r"(?:من" + S + r")?(?:[لب]?" + YEAR_NOUN + S0 + r")?\(?" + S0 + r"(?P<y>\d{4}|\d{3})" + S0 + r"\)?(?!\d)"
     + r"(?:" + S0 + ERA + r")?"
@@ -441,9 +441,9 @@ class _Finder:
         if month is None:
             return
         weak = (not day and not has_year and not has_shahr and not rel_year and not mdir and not pdate
-                and not m.group("mod") and not m.group("hadj"))
+                and not m.group("mod") and not m.group("hadj") and not gm2)
         if weak:
-            if calendar == "hijri" or _key(gm) in _AMBIG_MONTHS:
+            if calendar == "hijri" or _key(gm) in _STRICT_MONTHS:
                 return
             if wd is not None:
                 return
@@ -452,12 +452,8 @@ class _Finder:
                 # a month name alone: take it in prepositional context only
                 if not (prev and regex.fullmatch(r"[وف]?(?:في|منذ|حتي|خلال|بين|مطلع|بدايه|نهايه|منتصف|اواخر|اوائل)", prev[-1])):
                     return
-        if gm and _key(gm) in _AMBIG_MONTHS and not (day or has_year or has_shahr or pdate or mdir or rel_year or gm2):
-            return
         if day is not None and not (1 <= day <= 31):
             return
-        if gm and day is not None and m.group("d") and _key(gm) in _AMBIG_MONTHS and not has_year:
-            pass
         attrs: dict[str, Any] = {}
         if m.group("mod"):
             attrs["mod"] = _MOD_INDEX.get(_key(m.group("mod")))
@@ -731,7 +727,7 @@ class _Finder:
                     pass
                 if any(w.startswith(c) for c in _COUNT_NOUNS) and not _YEARLIKE_NEXT.match(w):
                     return
-                if (len(w) >= 4 and w.endswith("ا") and not w.endswith("وا") and not w.startswith(("ال", "و", "ف"))
+                if (len(w) >= 4 and w.endswith("ا") and not w.endswith("وا") and not w.startswith(("ال", "و", "ف", "ب", "ل", "ك"))
                         and w not in _NOT_TAMYIZ and not (prev and prev[-1].lstrip("وف") in _YEAR_PREPS)):
                     return  # "1973 مدنيا": a number with its accusative counted noun
             if prev and prev[-1] in ("-", "+", "×", "x", "*", "=", ":"):
@@ -830,7 +826,7 @@ class _Finder:
         if not strong:
             prev = _prev_words(text, m.start(), 1)
             nxt = _next_word(text, end)
-            if prev and prev[-1] in _WD_BLOCK_BEFORE:
+            if prev and (prev[-1] in _WD_BLOCK_BEFORE or prev[-1][:1] in "وف" and prev[-1][1:] in _WD_BLOCK_BEFORE):
                 return
             if nxt in _WD_BLOCK_AFTER:
                 return
