@@ -235,6 +235,37 @@ def evaluate(
     print(format_result(res, f"{gold} ({model_dir})"))
 
 
+@app.command(epilog="Exit codes: 0 success, 2 usage or input error (nothing written).")
+def render(
+    inputs: List[str] = typer.Argument(..., metavar="INPUT...", help="Files, folders or globs, as for extract."),
+    output: Path = typer.Option(..., "--output", "-o", help="HTML page to write."),
+    chart: Optional[Path] = typer.Option(None, help="Also write a PNG chart of the top entities per type "
+                                                    "(needs the render extra: pip install -e '.[render]')."),
+    top: int = typer.Option(10, min=1, help="Entities listed per type in the summary and the chart."),
+    max_docs: int = typer.Option(500, min=0, help="Documents shown in full (the summary counts all)."),
+    text_field: str = typer.Option("text", help="Field/column holding the text."),
+    id_field: str = typer.Option("id", help="Field/column holding the document id."),
+    types: str = typer.Option("PER,ORG,LOC,DATE", help="Entity types: PER,ORG,LOC,DATE[,MISC]."),
+    model: Optional[Path] = typer.Option(None, help="NER model folder (default: the shipped models/ner)."),
+    config: Optional[Path] = typer.Option(None, help="Pipeline config as JSON ({\"stages\": [...]})."),
+    ner: str = typer.Option("ours", help="NER backend: ours | camel (camel-tools' BERT, needs camel_data)."),
+) -> None:
+    """Right-to-left HTML page with the entities highlighted by type, and a summary."""
+    from .integrations.camel import CamelDataError, with_ner_backend
+    from .integrations.render import render as render_page
+    from .engines.base import build_pipeline
+    from .io.readers import InputError
+    from .pipeline import default_config
+
+    try:
+        cfg = with_ner_backend(default_config(types=_split(types)) if ner == "camel" and not config
+                               else _pipeline_config(config, types, model), ner)
+        render_page(inputs, output, nlp=build_pipeline(cfg), chart=chart, top_n=top, max_docs=max_docs, text_field=text_field, id_field=id_field)
+    except (InputError, CamelDataError, ValueError) as exc:
+        raise Usage(str(exc)) from None
+    print(f"wrote {output}" + (f" and {chart}" if chart else ""), file=sys.stderr)
+
+
 def _raise_interrupt(signum, frame):  # SIGTERM behaves like Ctrl-C: stop, keep finished chunks
     raise KeyboardInterrupt
 

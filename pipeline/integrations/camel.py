@@ -296,3 +296,19 @@ def _normalized_start(norm, original_offset: int) -> int:
     from ..finish import _normalized_index
 
     return _normalized_index(norm, original_offset)
+
+
+NER_BACKENDS = ("ours", "camel")
+
+
+def with_ner_backend(config: dict, backend: str = "ours") -> dict:
+    """A pipeline config with its "ner" stage run by ``backend``: "ours" (unchanged) or "camel"
+    (``camel_ner``, for ``--ner camel``). Checks camel's data up front for a clear message."""
+    if backend == "ours":
+        return config
+    if backend != "camel":
+        raise ValueError(f"unknown NER backend {backend!r}; choose from {', '.join(NER_BACKENDS)}")
+    stages = [{"name": "camel_ner"} if s.get("name") == "ner" else dict(s) for s in config["stages"]]
+    if any(s["name"] == "camel_ner" for s in stages):
+        dataset_path("NamedEntityRecognition", NER_PACKAGE)
+    return {**config, "stages": stages}
