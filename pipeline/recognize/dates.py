@@ -162,7 +162,7 @@ CAL = regex.compile(
 NUMERIC = regex.compile(
     PRE + r"(?P<b>" + WD_PREFIX
     + r"(?<![\d.,:/\-+])(?P<a>\d{1,4})" + S0 + r"(?P<s1>[/\-.])" + S0 + r"(?P<m>\d{1,2})" + S0 + r"(?P=s1)" + S0
-    + r"(?P<c>\d{4}|\d{1,2})(?!\d|[.,/:\-]\d)(?:" + S0 + ERA + r")?)"
+    + r"(?:(?P<cp>\()" + S0 + r")?(?P<c>\d{4}|\d{1,2})(?!\d|[.,/:\-]\d)(?(cp)" + S0 + r"\))(?:" + S0 + ERA + r")?)"
 )
 
 YEARN = regex.compile(
@@ -182,6 +182,11 @@ BARE_YEAR = regex.compile(
     + r"(?:" + S0 + r"(?P<sep>-|–|/|الي|حتي|و|وحتي|ولغايه)" + S0 + r"(?P<y2>1[2-9]\d\d|20\d\d|\d\d)(?!\d|[.,:/]\d)"
     + r"(?:" + S0 + r"(?P<era2>" + _alt(list(L.GREGORIAN_MARKERS) + list(L.HIJRI_MARKERS)) + r")" + E + r")?)?"
     + BC + r")"
+)
+
+DAY_REL_MONTH_RX = regex.compile(
+    PRE + r"(?P<b>" + WD_PREFIX + DAY_PART + DAY_TO + r"?" + S0 + r"(?:من" + S + r")?"
+    + r"(?P<unit>(?:ال|(?<=ل)ل)شهر)" + S + r"(?P<dir>" + DIR + r")" + E + r")"
 )
 
 MONTH_RANGE_RX = regex.compile(
@@ -541,6 +546,8 @@ class _Finder:
         # Gregorian
         if era_h and has_year:
             attrs["hijri_marker"] = True
+        if attrs.get("relative") and not dto:
+            attrs["_md"] = (month, day)
         if year is None:
             self.add(start, end, None, "range" if dto else ("day" if day else "month"), score, **attrs)
             return
@@ -751,6 +758,28 @@ class _Finder:
         else:
             self.add(start, end, f"{y:04d}", "year", score, **attrs)
 
+    # ---- 7 من الشهر الجاري، العاشر من الشهر الماضي
+    def day_rel_month(self, m):
+        start, end = _span_start(m, self.text), m.end("b")
+        day = _day_from(m, "d", "d2", "dord", "first")
+        dto = _day_from(m, "dto", None, "dtoord")
+        k = _DIR_INDEX.get(_key(m.group("dir")))
+        if day is None or k is None or _key(m.group("dir")) in _ANAPHORIC_DIRS:
+            return
+        attrs: dict[str, Any] = {"relative": True}
+        part = _part_of(m)
+        if part:
+            attrs["part_of_day"] = part
+        gran = "range" if dto else "day"
+        if self.ref is None:
+            self.add(start, end, None, gran, 0.9, **attrs)
+            return
+        y, mo = _add_months(self.ref.year, self.ref.month, k)
+        if not _valid(y, mo, day) or (dto and (not _valid(y, mo, dto) or dto <= day)):
+            return
+        value = f"{y:04d}-{mo:02d}-{day:02d}" + (f"/{y:04d}-{mo:02d}-{dto:02d}" if dto else "")
+        self.add(start, end, value, gran, 0.9, **attrs)
+
     # ---- بين يناير ومارس، من مارس إلى مايو 2024
     def month_range(self, m):
         start, end = _span_start(m, self.text), m.end("b")
@@ -857,8 +886,8 @@ class _Finder:
         text = self.text
         start, end = _span_start(m, text), m.end("b")
         unit = _key(m.group("unit"))
-        if unit.startswith("لل"):
-            unit = "ا" + unit[1:]
+        if unit.startswith("ل") and not unit.startswith("ال"):  # fused لل: "للعام الماضي"
+            unit = "ا" + unit
         dirw = m.group("dir")
         this = m.group("this")
         mod = m.group("mod")
@@ -1092,6 +1121,7 @@ _YEARLIKE_NEXT = regex.compile(r"^(?:" + "|".join(sorted({_n(w) for w in L.GREGO
 _RULES: list[tuple["regex.Pattern[str]", Callable, frozenset[str]]] = [
     (CAL, _Finder.cal, frozenset({"month"})),
     (MONTH_RANGE_RX, _Finder.month_range, frozenset({"month"})),
+    (DAY_REL_MONTH_RX, _Finder.day_rel_month, frozenset({"period"})),
     (NUMERIC, _Finder.numeric, frozenset({"numsep"})),
     (YEARN, _Finder.year_noun, frozenset({"yearnoun"})),
     (BARE_YEAR, _Finder.bare_year, frozenset({"year"})),
@@ -1185,7 +1215,42 @@ def _find(ntext: str, ref: _dt.date | None) -> list[_Cand]:
     if _LATIN_CHECK.search(ntext):
         for m in LATIN_RX.finditer(ntext):
             f.latin(m)
-    return _anaphora(_resolve(f.cands, ntext), ref)
+    return _merge_ranges(_anaphora(_resolve(f.cands, ntext), ref), ntext)
+
+
+_RANGE_GLUE = regex.compile(r"[^\S\n]*(?:-|–|الي|حتي|وحتي|و|لغايه|ولغايه)[^\S\n]*")
+_RANGE_OPEN = regex.compile(r"(?<![\p{L}\p{N}])[وف]?(?P<w>من|بين)[^\S\n]+$")
+_ISO_DAY_OR_MONTH = regex.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+def _merge_ranges(cands: list[_Cand], text: str) -> list[_Cand]:
+    """"من 1 يناير حتى 31 مارس 2024" -> one range; the first date takes the second's year if it has none."""
+    out: list[_Cand] = []
+    i = 0
+    while i < len(cands):
+        a = cands[i]
+        b = cands[i + 1] if i + 1 < len(cands) else None
+        if b is not None and b.value and _RANGE_GLUE.fullmatch(text, a.end, b.start):
+            opener = _RANGE_OPEN.search(text, max(0, a.start - 12), a.start)
+            mb = _ISO_DAY_OR_MONTH.match(b.value)
+            md = a.attrs.get("_md")
+            av = a.value
+            if mb and md and a.attrs.get("relative") and not b.attrs.get("relative"):
+                y = int(mb[1]) if md[0] <= int(mb[2]) else int(mb[1]) - 1
+                if md[1] and _valid(y, md[0], md[1]):
+                    av = f"{y:04d}-{md[0]:02d}-{md[1]:02d}"
+                elif not md[1]:
+                    av = f"{y:04d}-{md[0]:02d}"
+            ma = _ISO_DAY_OR_MONTH.match(av or "")
+            if opener and ma and mb and len(av) == len(b.value) and av < b.value:
+                attrs = {k: v for k, v in b.attrs.items() if k not in ("_md", "relative")}
+                attrs["granularity"] = "range"
+                out.append(_Cand(opener.start("w"), b.end, f"{av}/{b.value}", "range", min(a.score, b.score), attrs))
+                i += 2
+                continue
+        out.append(a)
+        i += 1
+    return out
 
 
 _ABS_YEAR = regex.compile(r"^(\d{4})(?:-(\d{2}))?(?:-\d{2})?$")
@@ -1234,7 +1299,8 @@ def _to_entities(cands: list[_Cand], norm) -> list[Entity]:
     out = []
     for c in cands:
         start, end = norm.to_original(c.start, c.end) if norm is not None else (c.start, c.end)
-        out.append(Entity(start, end, "DATE", score=c.score, source="rule", value=c.value, attrs=c.attrs))
+        attrs = {k: v for k, v in c.attrs.items() if not k.startswith("_")}
+        out.append(Entity(start, end, "DATE", score=c.score, source="rule", value=c.value, attrs=attrs))
     return out
 
 
