@@ -286,12 +286,26 @@ def test_spreadsheet_mode_bom_and_formula_neutralization(cli, tmp_path):
 # ------------------------------------------------------------------------------ processes
 
 def _slow_config(tmp_path, delay: float):
-    p = tmp_path / "slow.json"
+    p = tmp_path / f"slow-{delay}.json"
     p.write_text(json.dumps(light_config(delay=delay)), encoding="utf-8")
     return p
 
 
+def _tagged_processes(tag: str) -> list[int]:
+    pids = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/environ", "rb") as f:
+                    if tag.encode() in f.read():
+                        pids.append(int(d))
+            except OSError:
+                pass
+    return pids
+
+
 @pytest.mark.slow
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="needs /proc to find worker processes")
 def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path):
     inp = write_jsonl(tmp_path / "in.jsonl", make_records(120) + [{"id": "bad", "text": "XXFAIL"}])
     fast = _slow_config(tmp_path, 0.0)
@@ -306,7 +320,9 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path):
     out = tmp_path / "out.csv"
     slow = _slow_config(tmp_path, 0.03)
     cmd = [str(CLI) if CLI.exists() else sys.executable] + ([] if CLI.exists() else ["-m", "pipeline"])
-    proc = subprocess.Popen(cmd + ["extract", str(inp), "-o", str(out), *args(out, slow)], env=cli_env(),
+    tag = f"arabic-ner-test-{os.getpid()}-{time.time()}"
+    proc = subprocess.Popen(cmd + ["extract", str(inp), "-o", str(out), *args(out, slow)],
+                            env={**cli_env(), "ARABIC_NER_TEST_TAG": tag},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     partial = tmp_path / "out.csv.partial"
     deadline = time.time() + 90
@@ -315,18 +331,55 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path):
         if len(done) >= 4 or proc.poll() is not None:
             break
         time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)  # the whole process group: main process and workers
+    os.kill(proc.pid, signal.SIGKILL)  # kill -9 of the main process only, as a user would
     proc.wait()
+    leftovers = _tagged_processes(tag)
+    for _ in range(50):  # workers notice their parent is gone and exit
+        if not leftovers:
+            break
+        time.sleep(0.2)
+        leftovers = _tagged_processes(tag)
+    for pid in leftovers:
+        os.kill(pid, signal.SIGKILL)
+    assert not leftovers, "worker processes outlived the killed main process"
     assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
     assert not out.exists() and partial.is_dir()
     assert 4 <= len(list(partial.glob("chunk-*.done"))) < 16
-    res = run_cli("extract", inp, "-o", out, *args(out, fast), "--resume")
+    res = run_cli("extract", inp, "-o", out, *args(out, slow), "--resume")
     assert res.returncode == 1, res.stderr
     assert "chunks from the previous run" in res.stderr.decode()
     assert out.read_bytes() == ref.read_bytes()
     assert (tmp_path / "out.csv.sum.csv").read_bytes() == (tmp_path / "ref.csv.sum.csv").read_bytes()
     assert (tmp_path / "out.csv.err.jsonl").read_bytes() == (tmp_path / "ref.csv.err.jsonl").read_bytes()
     assert not partial.exists()
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_cleanly_with_exit_130_and_resumes(tmp_path, config_file):
+    inp = write_jsonl(tmp_path / "in.jsonl", make_records(80))
+    out = tmp_path / "o.jsonl"
+    cmd = [str(CLI) if CLI.exists() else sys.executable] + ([] if CLI.exists() else ["-m", "pipeline"])
+    proc = subprocess.Popen(cmd + ["extract", str(inp), "-o", str(out), "--config", str(_slow_config(tmp_path, 0.05)),
+                                   "--workers", "2", "--chunk-size", "5"],
+                            env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    partial = tmp_path / "o.jsonl.partial"
+    deadline = time.time() + 90
+    while time.time() < deadline and proc.poll() is None:
+        if partial.exists() and len(list(partial.glob("chunk-*.done"))) >= 2:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert b"--resume" in err and not out.exists() and partial.is_dir()
+    slow = _slow_config(tmp_path, 0.05)
+    res = run_cli("extract", inp, "-o", out, "--config", config_file, "--chunk-size", "5", "--resume")
+    assert res.returncode == 2 and b"different config" in res.stderr  # parts of another pipeline are not mixed in
+    res = run_cli("extract", inp, "-o", out, "--config", slow, "--chunk-size", "5", "--resume")
+    assert res.returncode == 0, res.stderr
+    ref = tmp_path / "ref.jsonl"
+    run_cli("extract", inp, "-o", ref, "--config", config_file, "--chunk-size", "5", "--workers", "1")
+    assert out.read_bytes() == ref.read_bytes()  # the delay changes nothing in the rows
 
 
 @pytest.mark.slow

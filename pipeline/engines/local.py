@@ -37,9 +37,24 @@ _SPEC: RunSpec | None = None
 _INIT_ERROR: str | None = None
 
 
-def _init_worker(spec: RunSpec) -> None:
+def _exit_with_parent(parent: int) -> None:
+    """A worker must not outlive a main process killed with -9 (it would wait forever for work)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(1)
+            time.sleep(0.5)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _init_worker(spec: RunSpec, parent: int) -> None:
     global _SPEC, _INIT_ERROR
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+    _exit_with_parent(parent)
     _SPEC = spec
     try:
         build_pipeline(spec.config)
@@ -117,7 +132,7 @@ def _run_pool(records, spec: RunSpec, done: set[int], workers: int, chunk_size: 
     import multiprocessing as mp
 
     ex = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_init_worker,
-                             initargs=(spec,))
+                             initargs=(spec, os.getpid()))
     pending: set[Future] = set()
     n_chunks = 0
 
