@@ -444,3 +444,40 @@ def test_evaluate_prints_per_type_and_micro_scores(capsys, tmp_path):
     assert main(["evaluate", str(gold)]) == 0
     out = capsys.readouterr().out
     assert "micro" in out and "PER" in out and "LOC" in out
+
+
+# ------------------------------------------------------------------------------ progress
+
+@pytest.mark.slow
+def test_progress_bar_on_a_terminal_only(tmp_path, config_file):
+    import pty
+
+    inp = write_jsonl(tmp_path / "in.jsonl", make_records(30))
+    master, slave = pty.openpty()
+    try:
+        cmd = [str(CLI) if CLI.exists() else sys.executable] + ([] if CLI.exists() else ["-m", "pipeline"])
+        proc = subprocess.run(cmd + ["extract", str(inp), "-o", str(tmp_path / "o.csv"), "--config", str(config_file),
+                                     "--workers", "1"], stderr=slave, stdout=subprocess.DEVNULL, env=cli_env(),
+                              timeout=120)
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(master)
+    tty_err = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 0
+    assert "30doc" in tty_err.replace(" ", "") and "words/s" in tty_err  # tqdm bar: documents, words/s
+    assert "30 documents" in tty_err  # the summary line
+    res = run_cli("extract", inp, "-o", tmp_path / "p.csv", "--config", config_file, "--workers", "1")
+    err = res.stderr.decode()
+    assert res.returncode == 0 and "\r" not in err and "doc/s" not in err
+    assert err.strip().splitlines()[-1].startswith("arabic-ner: 30 documents, ")
+    res = run_cli("extract", inp, "-o", tmp_path / "q.csv", "--config", config_file, "--workers", "1", "--quiet")
+    assert "doc/s" not in res.stderr.decode()
