@@ -85,9 +85,10 @@ class Lexicon:
     """Word-level resources shipped with a model: clusters and gazetteer flags."""
 
     def __init__(self, clusters: dict[str, tuple[str, ...]] | None = None,
-                 gazetteer: dict[str, str] | None = None):
+                 gazetteer: dict[str, str] | None = None, context: dict[str, str] | None = None):
         self.clusters = clusters or {}
         self.gazetteer = gazetteer or {}
+        self.context = context or {}  # distributional trigger flags from unlabelled text
 
     @classmethod
     def load(cls, model_dir: Path) -> "Lexicon":
@@ -105,7 +106,14 @@ class Lexicon:
                 for line in f:
                     w, _, flags = line.rstrip("\n").partition("\t")
                     gaz[w] = flags
-        return cls(clusters, gaz)
+        ctx: dict[str, str] = {}
+        p = model_dir / "context.tsv.gz"
+        if p.exists():
+            with gzip.open(p, "rt", encoding="utf-8") as f:
+                for line in f:
+                    w, _, flags = line.rstrip("\n").partition("\t")
+                    ctx[w] = flags
+        return cls(clusters, gaz, ctx)
 
 
 class Featurizer:
@@ -153,8 +161,12 @@ class Featurizer:
                 feats.append("g=" + g)
         for t in trig:
             feats.append("t=" + t)
-        # (features, word, stem, cluster0, trig, shape, gaz)
-        info = (feats, w, loose, cl[0] if cl else "-", cl[1] if len(cl) > 1 else "-", trig, shape, gaz)
+        dctx = lex.context.get(w) or lex.context.get(loose) or "" if lex.context else ""
+        for d in dctx.split(","):
+            if d:
+                feats.append("d=" + d)
+        # (features, word, stem, cluster0, cluster1, trig, shape, gaz, context flags)
+        info = (feats, w, loose, cl[0] if cl else "-", cl[1] if len(cl) > 1 else "-", trig, shape, gaz, dctx)
         if len(self._cache) < self._cache_size:
             self._cache[w] = info
         return info
@@ -180,6 +192,9 @@ class Featurizer:
                         for g in o[7].split(","):
                             if g:
                                 f.append(f"{d}g={g}")
+                        for g in o[8].split(","):
+                            if g:
+                                f.append(f"{d}d={g}")
                     elif o[5]:
                         f.append(f"{d}t={o[5]}")
                 else:
@@ -247,12 +262,13 @@ class CRFBackend:
 
 FLAG_NAMES = ("T", "S", "O", "L", "P", "al", "pre", "preW", "preB", "preL", "preF", "preK",
               "shD", "shL", "shP", "shX", "LOC1", "LOCb", "LOCm", "ORG1", "ORGb", "ORGm", "PER1", "PERb", "PERm",
-              "nocl")
+              "nocl") + tuple(f"d{k}{b}" for k in "TOLSB" for b in "123")
+_FLAG_INDEX = {n: i for i, n in enumerate(FLAG_NAMES)}
 
 
 def word_flags(info: tuple, prefix: str) -> list[int]:
     """Indices into FLAG_NAMES for a word (from ``Featurizer.word_info``)."""
-    idx = {n: i for i, n in enumerate(FLAG_NAMES)}
+    idx = _FLAG_INDEX
     out = [idx[t] for t in info[5]]
     if info[2].startswith("ال"):
         out.append(idx["al"])
@@ -269,6 +285,9 @@ def word_flags(info: tuple, prefix: str) -> list[int]:
             out.append(idx[g])
     if info[3] == "-":
         out.append(idx["nocl"])
+    for g in info[8].split(","):
+        if g:
+            out.append(idx["d" + g])
     return out
 
 
@@ -498,7 +517,32 @@ class BiLSTMBackend:
         return out
 
 
-BACKENDS = {"crf": CRFBackend, "bilstm": BiLSTMBackend}
+class SpacyBackend:
+    """A spaCy NER pipeline in ``<model_dir>/spacy`` — for baselines/comparison only (imports spaCy + torch)."""
+
+    name = "spacy"
+
+    def __init__(self, model_dir: Path, meta: dict):
+        try:
+            import spacy
+        except ImportError as exc:  # pragma: no cover
+            raise ModelError(f"NER model {model_dir} needs spaCy (pip install spacy)") from exc
+        try:
+            self.nlp = spacy.load(model_dir / "spacy")
+        except Exception as exc:
+            raise ModelError(f"spaCy model in {model_dir / 'spacy'} cannot be loaded ({exc}); {TRAIN_HINT}") from exc
+
+    def predict(self, sentences: Sequence[Sequence[str]]) -> list[list[SpanPred]]:
+        from spacy.tokens import Doc
+
+        docs = [Doc(self.nlp.vocab, words=[w or "_" for w in s]) for s in sentences]
+        out = []
+        for doc in self.nlp.pipe(docs, batch_size=256):
+            out.append([(e.start, e.end, e.label_, 1.0) for e in doc.ents])
+        return out
+
+
+BACKENDS = {"crf": CRFBackend, "bilstm": BiLSTMBackend, "spacy": SpacyBackend}
 
 
 def load_backend(model_dir: str | Path):

@@ -166,7 +166,8 @@ def main(argv=None) -> None:
     ap.add_argument("--full", action="store_true")
     ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--patience", type=int, default=4)
-    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--no-context", action="store_true", help="without the arwiki trigger-context flags")
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--hidden", type=int, default=128)
     ap.add_argument("--max-words", type=int, default=60000)
@@ -194,7 +195,7 @@ def main(argv=None) -> None:
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
-    lex_info = write_lexicon(tmp, args.vectors, args.shared, 150000)
+    lex_info = write_lexicon(tmp, args.vectors, args.shared, 150000, context=not args.no_context)
     feat = Featurizer(Lexicon.load(tmp))
     kv = KeyedVectors.load(str(args.vectors / "w2v.kv"))
     train_words = {w for ws, _ in train for w in ws}

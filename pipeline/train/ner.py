@@ -80,10 +80,15 @@ def build_gazetteer(shared: Path) -> dict[str, str]:
     return {w: ",".join(sorted(f)) for w, f in flags.items()}
 
 
-def write_lexicon(out: Path, vectors: Path | None, shared: Path, max_cluster_words: int) -> dict:
+def write_lexicon(out: Path, vectors: Path | None, shared: Path, max_cluster_words: int,
+                  cluster_ks: str = "200,1000", pca: bool = False, context: bool = False) -> dict:
+    """Compact word -> (cluster ids..., pca bins...) table and gazetteer flags under ``out``.
+
+    The first two columns (the first two ``cluster_ks``) also feed the context features.
+    """
     info = {}
-    if vectors is not None and (vectors / "clusters200.tsv").exists():
-        ks = sorted(int(p.stem[len("clusters"):]) for p in vectors.glob("clusters*.tsv"))
+    ks = [int(k) for k in cluster_ks.split(",") if k]
+    if vectors is not None and all((vectors / f"clusters{k}.tsv").exists() for k in ks) and ks:
         maps = []
         for k in ks:
             m = {}
@@ -94,10 +99,25 @@ def write_lexicon(out: Path, vectors: Path | None, shared: Path, max_cluster_wor
                     w, c = line.rstrip("\n").split("\t")
                     m[w] = c
             maps.append(m)
+        pcab = {}
+        if pca and (vectors / "pcabins.tsv").exists():
+            with open(vectors / "pcabins.tsv", encoding="utf-8") as f:
+                for i, line in enumerate(f):
+                    if i >= max_cluster_words:
+                        break
+                    w, _, rest = line.rstrip("\n").partition("\t")
+                    pcab[w] = rest
         with gzip.open(out / "clusters.tsv.gz", "wt", encoding="utf-8", compresslevel=9) as f:
             for w in maps[0]:
-                f.write(w + "\t" + "\t".join(m.get(w, "-") for m in maps) + "\n")
-        info["clusters"] = {"k": ks, "words": len(maps[0]), "from": "k-means over skip-gram word2vec on arwiki"}
+                row = w + "\t" + "\t".join(m.get(w, "-") for m in maps)
+                if pcab:
+                    row += "\t" + pcab.get(w, "")
+                f.write(row + "\n")
+        info["clusters"] = {"k": ks, "pca_bins": bool(pcab), "words": len(maps[0]),
+                            "from": "k-means over skip-gram word2vec on arwiki"}
+    if context and vectors is not None and (vectors / "context.tsv.gz").exists():
+        shutil.copy(vectors / "context.tsv.gz", out / "context.tsv.gz")
+        info["context_stats"] = "distributional trigger flags over arwiki (pipeline.train.lexicon_extra)"
     gaz = build_gazetteer(shared)
     if gaz:
         with gzip.open(out / "gazetteer.tsv.gz", "wt", encoding="utf-8", compresslevel=9) as f:
@@ -171,6 +191,9 @@ def main(argv=None) -> None:
     ap.add_argument("--c2", type=float, default=0.01)
     ap.add_argument("--max-iter", type=int, default=200)
     ap.add_argument("--max-cluster-words", type=int, default=150000)
+    ap.add_argument("--cluster-ks", default="200,1000")
+    ap.add_argument("--pca", action="store_true", help="add binned PCA dims of the word vectors (lexicon_extra)")
+    ap.add_argument("--context", action="store_true", help="add arwiki trigger-context flags (lexicon_extra)")
     ap.add_argument("--test", action="store_true", help="also score ANERcorp test / AQMAR test into meta.json")
     args = ap.parse_args(argv)
 
@@ -185,7 +208,8 @@ def main(argv=None) -> None:
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
-    lex_info = write_lexicon(tmp, None if args.no_clusters else args.vectors, args.shared, args.max_cluster_words)
+    lex_info = write_lexicon(tmp, None if args.no_clusters else args.vectors, args.shared, args.max_cluster_words,
+                             args.cluster_ks, args.pca, args.context)
     meta = {"format_version": 1, "backend": args.backend, "name": "arabic-ner-" + args.backend,
             "labels": ["PER", "ORG", "LOC", "MISC"], "label_map": LABEL_MAP,
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "code_commit": git_commit(),
@@ -199,7 +223,8 @@ def main(argv=None) -> None:
                                                       "license": ARWIKI[2]} if "clusters" in lex_info else None,
                                        "gazetteers": {"path": "../shared/data/" + ANERGAZET[0], "what": ANERGAZET[1],
                                                       "license": ANERGAZET[2]}},
-                         "params": {"c1": args.c1, "c2": args.c2, "max_iter": args.max_iter, "extra": extra},
+                         "params": {"c1": args.c1, "c2": args.c2, "max_iter": args.max_iter, "extra": extra,
+                                    "cluster_ks": args.cluster_ks, "pca": args.pca, "context": args.context},
                          "command": "python -m pipeline.train.ner " + " ".join(argv or __import__("sys").argv[1:])}}
     (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     t1 = time.time()
