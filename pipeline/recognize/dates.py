@@ -691,7 +691,7 @@ class _Finder:
                 if y2 <= y:
                     y2 += 100
             sep = m.group("sep")
-            ok = y < y2 <= y + (60 if sep in ("-", "–", "/") else 200)
+            ok = y < y2 <= y + (120 if sep in ("-", "–", "/") else 200)
             if ok and m.group("era2"):
                 era = m.group("era2")
             if not ok:
@@ -737,7 +737,7 @@ class _Finder:
                 if (len(w) >= 4 and w.endswith("ا") and not w.endswith("وا") and not w.startswith(("ال", "و", "ف", "ب", "ل", "ك"))
                         and w not in _NOT_TAMYIZ and not (prev and prev[-1].lstrip("وف") in _YEAR_PREPS)):
                     return  # "1973 مدنيا": a number with its accusative counted noun
-            if prev and prev[-1] in ("-", "+", "×", "x", "*", "=", ":"):
+            if prev and prev[-1] in ("-", "–", "—", "+", "×", "x", "*", "=", ":"):
                 return
         attrs: dict[str, Any] = {}
         if m.group("season"):
@@ -861,6 +861,8 @@ class _Finder:
                 return
             if wd == 0 and (nxt.startswith("من") or prev and prev[-1] in ("ان", "لان", "فان", "هما", "هم")):
                 return
+        if _HABITUAL_AFTER.match(text, end):
+            return  # "مساء الخميس من كل أسبوع": a habit, not a date
         attrs: dict[str, Any] = {"relative": True, "weekday": wd}
         if part:
             attrs["part_of_day"] = part
@@ -1107,6 +1109,7 @@ _YEAR_PREPS = {_n(w) for w in ("في", "منذ", "حتى", "خلال", "قبل",
 _MONTH_CONTEXT = {"شهر", "الشهر", "لشهر", "وشهر"}
 _TODAY_BLOCKERS = {_n(w) for w in L.TODAY_BLOCKERS_AFTER}
 _TODAY_PREV_BLOCKERS = {_n(w) for w in ("صحيفة", "جريدة", "لصحيفة", "لجريدة", "بصحيفة", "وصحيفة", "موقع", "قناة", "برنامج", "مجلة", "ذلك", "نفس", "ذات")}
+_HABITUAL_AFTER = regex.compile(r"(?:[^\S\n]*[،,]?[^\S\n]*(?:و?ال\p{L}+|و?يوم)){0,3}[^\S\n]+من[^\S\n]+كل[^\S\n]+(?:اسبوع|شهر|عام|سنه)")
 _WD_BLOCK_BEFORE = {_n(w) for w in L.WEEKDAY_BLOCKERS_BEFORE}
 _WD_BLOCK_AFTER = {_n(w) for w in L.WEEKDAY_BLOCKERS_AFTER}
 _ANAPHORIC_DIRS = {_n(w) for w in ("السابق", "السابقة", "التالي", "التالية")}
