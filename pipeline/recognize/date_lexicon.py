@@ -97,7 +97,11 @@ for _tens, _words in ((20, ("العشرين", "العشرون")), (30, ("الث�
         DAY_ORDINALS[_tens + _u] = tuple(f"{a} و{b}" for a in _uw for b in _words)
 
 # First day of a month ("غرة رمضان").
-FIRST_DAY_WORDS = ("غرة", "مستهل")
+FIRST_DAY_WORDS = ("غرة", "مستهل", "الفاتح", "فاتح")  # الفاتح من نوفمبر (Algeria), فاتح ماي (Morocco)
+
+# Adjectives between a year noun and its number: "العام الدراسي 2024/2025", "السنة المالية 2024".
+YEAR_ADJECTIVES = ("الهجري", "الهجرية", "الميلادي", "الميلادية", "الدراسي", "الدراسية", "المالي", "المالية",
+                   "الجامعي", "الجامعية", "الزراعي", "الزراعية", "الرياضي", "الرياضية", "القضائي", "القضائية")
 
 WEEKDAYS: dict[int, tuple[str, ...]] = {  # Python weekday(): Monday = 0
     0: ("الاثنين", "الإثنين", "الأثنين", "الاتنين"),

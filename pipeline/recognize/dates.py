@@ -137,7 +137,7 @@ WD_PREFIX = (
 )
 
 DAY_PART = (
-    r"(?:(?P<d>" + DAYNUM + r")|ال" + S0 + r"(?P<d2>" + DAYNUM + r")|(?P<dord>" + ORD + r")|(?P<first>غره|مستهل))"
+    r"(?:(?P<d>" + DAYNUM + r")|ال" + S0 + r"(?P<d2>" + DAYNUM + r")|(?P<dord>" + ORD + r")|(?P<first>" + _alt(L.FIRST_DAY_WORDS) + r"))"
 )
 DAY_TO = r"(?:" + S0 + TO + S0 + r"(?:(?P<dto>" + DAYNUM + r")|(?P<dtoord>" + ORD + r")))"
 
@@ -168,7 +168,8 @@ NUMERIC = regex.compile(
 YEARN = regex.compile(
     PRE + r"(?P<b>(?:(?P<mod>" + MOD + r")" + S + r")?(?:(?P<season>" + SEASON + r")" + S + r")?"
     + r"(?:(?P<rng>من|بين)" + S + r")?"
-    + r"(?:ال|(?<=ل)ل)?(?P<noun>عامي|سنتي|عام|سنه)" + S0 + r"\(?" + S0 + r"(?P<y>\d{4}|\d{3})(?!\d|[.,]\d)" + S0 + r"\)?"
+    + r"(?:ال|(?<=ل)ل)?(?P<noun>عامي|سنتي|عام|سنه)" + r"(?:" + S + r"(?P<adj>" + _alt(L.YEAR_ADJECTIVES) + r"))?"
+    + S0 + r"\(?" + S0 + r"(?P<y>\d{4}|\d{3})(?!\d|[.,]\d)" + S0 + r"\)?"
     + r"(?:" + S0 + r"(?P<era>" + _alt(list(L.GREGORIAN_MARKERS) + list(L.HIJRI_MARKERS)) + r")" + E + r")?"
     + r"(?:" + S0 + r"(?P<y2sep>-|–|/|الي|حتي|و|وحتي|ولغايه)" + S0 + r"(?:(?:ال)?(?:عام|سنه)" + S0 + r")?(?P<y2>\d{4}|\d{2})(?!\d|[.,]\d)"
     + r"(?:" + S0 + r"(?P<era2>" + _alt(list(L.GREGORIAN_MARKERS) + list(L.HIJRI_MARKERS)) + r")" + E + r")?)?"
@@ -644,7 +645,7 @@ class _Finder:
             return
         if m.group("rng") and y2 is None:
             start = _skip_space(text, m.end("rng"))
-        if y2 is not None and not m.group("rng") and noun in ("عام", "سنه") and m.group("y2sep") in ("-", "–", "/"):
+        if y2 is not None and not m.group("rng") and noun in ("عام", "سنه") and m.group("y2sep") in ("-", "–", "/") and not m.group("adj"):
             # "لعام 2025-2028": the range is the expression, the singular noun introduces it
             start = m.start("y")
             if text[start - 1:start] == "(" :
@@ -653,7 +654,7 @@ class _Finder:
             if y2 is None:
                 self.add(start, end, _bc(y), "year", 0.9, era="BC", **attrs)
             return
-        hij = self._is_hijri_year(y, era)
+        hij = self._is_hijri_year(y, era, m.group("adj"))
         if len(m.group("y")) == 3 and y < 100:
             return
         if hij:
@@ -668,7 +669,11 @@ class _Finder:
         else:
             self.add(start, end, f"{y:04d}", "year", 0.95, **attrs)
 
-    def _is_hijri_year(self, y: int, era: str | None) -> bool:
+    def _is_hijri_year(self, y: int, era: str | None, adj: str | None = None) -> bool:
+        if adj and adj.startswith("الهجري"):
+            return True
+        if adj and adj.startswith("الميلادي"):
+            return False
         h = _era_is_hijri(era)
         if h is not None:
             return h
