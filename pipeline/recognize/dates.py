@@ -645,7 +645,7 @@ class _Finder:
             return
         if m.group("rng") and y2 is None:
             start = _skip_space(text, m.end("rng"))
-        if y2 is not None and not m.group("rng") and noun in ("عام", "سنه") and m.group("y2sep") in ("-", "–", "/") and not m.group("adj"):
+        if y2 is not None and noun in ("عام", "سنه") and m.group("y2sep") in ("-", "–", "/"):
             # "لعام 2025-2028": the range is the expression, the singular noun introduces it
             start = m.start("y")
             if text[start - 1:start] == "(" :
