@@ -196,6 +196,22 @@ def eval_wojood(split: str, use_dateparser: bool) -> dict:
     return res
 
 
+def dev_set(splits=("train", "val")):
+    """The DATE development set: every Wojood DATE span of the dev splits, with its sentence.
+
+    Built from ``../shared/data`` at run time (the corpus is not copied into the repository);
+    ``python -m pipeline.evaluation.dates --dump-dev dev.jsonl`` writes it out.
+    """
+    for split in splits:
+        for d, doc in enumerate(read_wojood(shared_dir() / "ner" / "wojood_sample" / f"{split}.txt")):
+            for k, sent in enumerate(doc):
+                text, offs = layout(sent)
+                for a, b in gold_spans(sent):
+                    yield {"split": split, "doc": d, "sentence": k, "text": text,
+                           "start": offs[a][0], "end": offs[b - 1][1], "tokens": [a, b],
+                           "span": text[offs[a][0]:offs[b - 1][1]]}
+
+
 # --------------------------------------------------------------------------- suite
 
 def load_suite(path: Path = SUITE) -> list[dict]:
@@ -300,7 +316,18 @@ def main(argv=None) -> int:
     ap.add_argument("--speed-docs", type=int, default=3000, help="news articles for the throughput figure (0: skip)")
     ap.add_argument("--no-dateparser", action="store_true", help="skip the dateparser baseline")
     ap.add_argument("--show-failures", action="store_true", help="list suite cases we get wrong")
+    ap.add_argument("--dump-dev", metavar="PATH", help="write the DATE dev set (Wojood train+val DATE spans) as JSONL ('-' = stdout) and exit")
     args = ap.parse_args(argv)
+    if args.dump_dev:
+        out = sys.stdout if args.dump_dev == "-" else open(args.dump_dev, "w", encoding="utf-8")
+        n = 0
+        for row in dev_set():
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            n += 1
+        if out is not sys.stdout:
+            out.close()
+        print(f"{n} DATE spans", file=sys.stderr)
+        return 0
     use_dp = not args.no_dateparser
     if use_dp:
         try:
