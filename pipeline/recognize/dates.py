@@ -132,7 +132,7 @@ TO = r"(?:-|–|الي|حتي|وحتي|لغايه|ولغايه|و)"
 
 # weekday / يوم / الموافق before a date: kept in the span ("يوم الأحد الموافق 7 يونيو")
 WD_PREFIX = (
-    r"(?:(?:(?P<part>" + PART + r")" + S + r")?(?:يوم" + S + r")?(?P<wd>" + WEEKDAY + r")" + S0 + r"\(?" + SEP
+    r"(?:(?:(?P<part>" + PART + r")" + S + r")?(?:يوم" + S + r")?(?P<wd>" + WEEKDAY + r")(?:" + S + DIR_DAY + r")?" + S0 + r"\(?" + SEP
     + r"(?:الموافق" + S + r")?|(?P<yawm>يوم)" + S + r"(?:الموافق" + S + r")?)?"
 )
 
@@ -188,6 +188,10 @@ BARE_YEAR = regex.compile(
 DAY_REL_MONTH_RX = regex.compile(
     PRE + r"(?P<b>" + WD_PREFIX + DAY_PART + DAY_TO + r"?" + S0 + r"(?:من" + S + r")?"
     + r"(?P<unit>(?:ال|(?<=ل)ل)شهر)" + S + r"(?P<dir>" + DIR + r")" + E + r")"
+)
+
+DAY_CUR_MONTH_RX = regex.compile(
+    PRE + r"(?P<b>" + WD_PREFIX + r"(?:ال" + S0 + r")?(?P<d>" + DAYNUM + r")" + S + r"(?P<dir>الجاري|الحالي)" + E + r")"
 )
 
 MONTH_RANGE_RX = regex.compile(
@@ -456,10 +460,15 @@ class _Finder:
             prev = _prev_words(text, m.start())
             if not prev or prev[-1] not in _MONTH_CONTEXT:
                 # a month name alone: take it in prepositional context only
-                if not (prev and regex.fullmatch(r"[وف]?(?:في|منذ|حتي|خلال|بين|مطلع|بدايه|نهايه|منتصف|اواخر|اوائل)", prev[-1])):
+                ctx = _MONTH_PREPS_STRICT if _key(gm) in _VERB_MONTHS else _MONTH_PREPS
+                if not (prev and ctx.fullmatch(prev[-1])):
                     return
         if day is not None and not (1 <= day <= 31):
             return
+        if m.group("dord") and not m.group("wd") and not m.group("yawm"):
+            prev = _prev_words(text, m.start("b"), 1)
+            if prev and prev[-1].startswith("ال") and prev[-1] not in _ORDINAL_HEADS and prev[-1] not in _AL_FUNCTION_WORDS:
+                return  # "الأسبوع الأول من يونيو": the ordinal belongs to the noun before it
         attrs: dict[str, Any] = {}
         if m.group("mod"):
             attrs["mod"] = _MOD_INDEX.get(_key(m.group("mod")))
@@ -520,7 +529,9 @@ class _Finder:
                 if calendar == "hijri":
                     year = self.ref_hyear
                 else:
-                    year = _nearest_year(ref, month, day, None)
+                    prev = _prev_words(text, m.start("b"), 1)
+                    since = bool(prev) and prev[-1].lstrip("وف") == "منذ"
+                    year = _nearest_year(ref, month, day, -1 if since else None)
         score = 0.95 if (day or has_year) else 0.8
         if calendar == "hijri":
             if year is None:
@@ -784,6 +795,18 @@ class _Finder:
             return
         value = f"{y:04d}-{mo:02d}-{day:02d}" + (f"/{y:04d}-{mo:02d}-{dto:02d}" if dto else "")
         self.add(start, end, value, gran, 0.9, **attrs)
+
+    # ---- "في 20 الجاري": the 20th of the current month (Gulf, Levant)
+    def day_cur_month(self, m):
+        start, end = _span_start(m, self.text), m.end("b")
+        day = int(m.group("d"))
+        attrs: dict[str, Any] = {"relative": True}
+        if self.ref is None:
+            self.add(start, end, None, "day", 0.85, **attrs)
+            return
+        y, mo = self.ref.year, self.ref.month
+        if _valid(y, mo, day):
+            self.add(start, end, f"{y:04d}-{mo:02d}-{day:02d}", "day", 0.85, **attrs)
 
     # ---- بين يناير ومارس، من مارس إلى مايو 2024
     def month_range(self, m):
@@ -1111,6 +1134,11 @@ _NOT_TAMYIZ = {_n(w) for w in (
 )}
 _YEAR_PREPS = {_n(w) for w in ("في", "منذ", "حتى", "خلال", "قبل", "بعد", "عام", "العام", "سنة", "مطلع", "بداية", "نهاية",
                                 "أواخر", "أوائل", "منتصف", "إلى", "من", "لعام", "بعام", "عامي")}
+_ORDINAL_HEADS = {_n(w) for w in ("اليوم", "الليلة", "صباح", "مساء")}
+_MONTH_PREPS_STRICT = regex.compile(r"[وف]?(?:في|منذ|حتي|خلال|بين|مطلع|بدايه|نهايه|منتصف|اواخر|اوائل)")
+_MONTH_PREPS = regex.compile(r"[وف]?(?:في|منذ|حتي|خلال|بين|مطلع|بدايه|نهايه|منتصف|اواخر|اوائل|من|الي|قبل|بعد|اواسط|"
+                             r"اخر|ختام|مستهل|بدايات|نهايات|طيله|طوال|ل?شهري|اشهر|لشهر)")
+_VERB_MONTHS = {_n("مارس")}  # "من مارس العنف": whoever practised violence
 _MONTH_CONTEXT = {"شهر", "الشهر", "لشهر", "وشهر"}
 _TODAY_BLOCKERS = {_n(w) for w in L.TODAY_BLOCKERS_AFTER}
 _TODAY_PREV_BLOCKERS = {_n(w) for w in ("صحيفة", "جريدة", "لصحيفة", "لجريدة", "بصحيفة", "وصحيفة", "موقع", "قناة", "برنامج", "مجلة", "ذلك", "نفس", "ذات")}
@@ -1130,6 +1158,7 @@ _RULES: list[tuple["regex.Pattern[str]", Callable, frozenset[str]]] = [
     (CAL, _Finder.cal, frozenset({"month"})),
     (MONTH_RANGE_RX, _Finder.month_range, frozenset({"month"})),
     (DAY_REL_MONTH_RX, _Finder.day_rel_month, frozenset({"period"})),
+    (DAY_CUR_MONTH_RX, _Finder.day_cur_month, frozenset({"curmonth"})),
     (NUMERIC, _Finder.numeric, frozenset({"numsep"})),
     (YEARN, _Finder.year_noun, frozenset({"yearnoun"})),
     (BARE_YEAR, _Finder.bare_year, frozenset({"year"})),
@@ -1175,6 +1204,7 @@ _ANCHOR_RX = regex.compile(
     r"(?<![\p{L}])[وفبلك]{0,2}(?:ال|ل)?(?P<w>" + "|".join(sorted(map(regex.escape, _ANCHOR_WORDS), key=len, reverse=True))
     + r")(?![\p{L}\p{N}])"
     + r"|(?P<numsep>(?<!\d)\d{1,4}[^\S\n]*[/\-.][^\S\n]*\d)"
+    + r"|(?P<curmonth>(?<!\d)\d{1,2}[^\S\n]+(?:الجاري|الحالي)(?![\p{L}\p{N}]))"
     + r"|(?P<year>(?<!\d)\d{3,4}(?!\d))"
     + r"|(?P<decade>\p{L}+(?:ينات|ينيات)(?![\p{L}\p{N}]))"
 )
@@ -1194,6 +1224,8 @@ def _find(ntext: str, ref: _dt.date | None) -> list[_Cand]:
             classes = ("numsep", "year") if regex.search(r"\d{4}", ntext[am.start():am.end() + 6]) else ("numsep",)
         elif am.group("year") is not None:
             classes = ("year",)
+        elif am.group("curmonth") is not None:
+            classes = ("curmonth",)
         else:
             classes = ("decade",)
         apos = am.start()
