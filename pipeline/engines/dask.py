@@ -22,6 +22,7 @@ Two ways in:
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -172,6 +173,7 @@ def run_sources(sources: Sequence[Source], opts: ReadOptions, spec: RunSpec, *, 
             n_workers = max(1, len(client.scheduler_info().get("workers", {})) or (workers or 1))
             window = as_completed()
             in_flight = 0
+            run_id = uuid.uuid4().hex
 
             def handle(fut) -> None:
                 try:
@@ -193,7 +195,7 @@ def run_sources(sources: Sequence[Source], opts: ReadOptions, spec: RunSpec, *, 
                     handle(next(window))
                     in_flight -= 1
                 window.add(client.submit(_dask_chunk, spec, k, payload, source, opts, pure=False,
-                                         key=f"arabic-ner-chunk-{k}-{id(spec)}"))
+                                         key=f"arabic-ner-chunk-{k}-{run_id}"))
                 in_flight += 1
             for fut in window:
                 handle(fut)
