@@ -114,7 +114,7 @@ WEEKDAYS: dict[int, tuple[str, ...]] = {  # Python weekday(): Monday = 0
 }
 
 # Words before a bare weekday that make it something else ("صلاة الجمعة", "بين الاثنين").
-WEEKDAY_BLOCKERS_BEFORE = ("أيام", "ايام", "كل", "صيام", "صوم", "صلاة", "خطبة", "خطيب", "جمعة", "بين", "كلا", "هذين", "هاتين", "مسجد", "جامع", "سوق", "أحد", "أحدا")
+WEEKDAY_BLOCKERS_BEFORE = ("أيام", "ايام", "كل", "صيام", "صوم", "صلاة", "خطبة", "خطب", "خطيب", "جمعة", "بين", "كلا", "هذين", "هاتين", "مسجد", "جامع", "سوق", "أحد", "أحدا")
 WEEKDAY_BLOCKERS_AFTER = ("معا", "منهما", "منهم", "كليهما", "الذين", "الذي", "اللذين")
 
 # Parts of the day before a day expression ("مساء الاثنين", "صباح اليوم").

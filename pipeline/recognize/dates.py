@@ -753,7 +753,7 @@ class _Finder:
                 if (len(w) >= 4 and w.endswith("ا") and not w.endswith("وا") and not w.startswith(("ال", "و", "ف", "ب", "ل", "ك"))
                         and w not in _NOT_TAMYIZ and not (prev and prev[-1].lstrip("وف") in _YEAR_PREPS)):
                     return  # "1973 مدنيا": a number with its accusative counted noun
-            if prev and prev[-1] in ("-", "–", "—", "+", "×", "x", "*", "=", ":"):
+            if prev and prev[-1] in ("-", "–", "—", "+", "×", "x", "*", "=", ":", "ال"):
                 return
         attrs: dict[str, Any] = {}
         if m.group("season"):
@@ -1325,6 +1325,9 @@ def _resolve(cands: list[_Cand], text: str) -> list[_Cand]:
             c.end -= 1
             while c.end > c.start and text[c.end - 1].isspace():
                 c.end -= 1
+        span = text[c.start:c.end]
+        if span.count("(") > span.count(")"):  # "للعام (1432هـ 2011م)": keep what follows the open bracket
+            c.start = _skip_space(text, c.start + span.rindex("(") + 1)
     cands = [c for c in cands if c.end > c.start]
     cands.sort(key=lambda c: (-(c.end - c.start), -(c.value is not None), -c.score, c.start))
     chosen: list[_Cand] = []
