@@ -906,6 +906,9 @@ class _Finder:
             d = ref + _dt.timedelta(days=ahead)
         elif k == -1:
             d = ref - _dt.timedelta(days=delta or 7)
+        elif delta and _future_context(text, m.start("b")):
+            # "من المقرر أن يصل الوفد الأحد": the next such day
+            d = ref + _dt.timedelta(days=7 - delta)
         else:
             # bare weekday in news: the last such day (today included)
             d = ref - _dt.timedelta(days=delta)
@@ -1091,6 +1094,14 @@ def _hijri_year_span(y: int, y2: int | None) -> str | None:
     return f"{_fmt(a)}/{_fmt(b - _dt.timedelta(days=1))}"
 
 
+def _future_context(text: str, pos: int) -> bool:
+    """An explicit future marker among the few words before ``pos`` (same sentence)."""
+    chunk = text[max(0, pos - 60):pos]
+    cut = max(chunk.rfind("."), chunk.rfind("\n"), chunk.rfind("؟"))
+    words = chunk[cut + 1:].split()[-6:]
+    return any(w.lstrip("وف") in _FUTURE_MARKERS for w in words)
+
+
 def _is_cue(word: str) -> bool:
     if word in _COUNT_CUES:
         return True
@@ -1134,6 +1145,7 @@ _NOT_TAMYIZ = {_n(w) for w in (
 )}
 _YEAR_PREPS = {_n(w) for w in ("في", "منذ", "حتى", "خلال", "قبل", "بعد", "عام", "العام", "سنة", "مطلع", "بداية", "نهاية",
                                 "أواخر", "أوائل", "منتصف", "إلى", "من", "لعام", "بعام", "عامي")}
+_FUTURE_MARKERS = {_n(w) for w in L.FUTURE_MARKERS}
 _ORDINAL_HEADS = {_n(w) for w in ("اليوم", "الليلة", "صباح", "مساء")}
 _MONTH_PREPS_STRICT = regex.compile(r"[وف]?(?:في|منذ|حتي|خلال|بين|مطلع|بدايه|نهايه|منتصف|اواخر|اوائل)")
 _MONTH_PREPS = regex.compile(r"[وف]?(?:في|منذ|حتي|خلال|بين|مطلع|بدايه|نهايه|منتصف|اواخر|اوائل|من|الي|قبل|بعد|اواسط|"
