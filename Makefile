@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch first and pinned: camel-tools needs it, and an unpinned torch pulls a multi-GB CUDA build
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e ".[spacy,dask,dev,train]"
+	$(PY) -m pip install --quiet -e ".[spacy,dask,dev,train,render]"
 	touch $(STAMP)
 
 setup: $(STAMP)
