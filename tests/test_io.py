@@ -87,15 +87,38 @@ def test_jsonl_malformed_line_in_the_middle_and_null_text(tmp_path):
     assert "malformed JSON on line 2" in items[1].error
 
 
-def test_truncated_gzip_keeps_what_was_read(tmp_path):
-    raw = "\n".join(json.dumps(r, ensure_ascii=False) for r in make_records(400)).encode() + b"\n"
-    data = gzip.compress(raw)
-    p = tmp_path / "t.jsonl.gz"
-    p.write_bytes(data[: len(data) // 2])
+def _zstd(data: bytes) -> bytes:
+    import zstandard
+
+    return zstandard.ZstdCompressor().compress(data)
+
+
+def _xz(data: bytes) -> bytes:
+    import lzma
+
+    return lzma.compress(data)
+
+
+@pytest.mark.parametrize("suffix, compress", [("gz", gzip.compress), ("bz2", bz2.compress), ("zst", _zstd),
+                                              ("xz", _xz)])
+def test_truncated_compressed_input_keeps_what_was_read(tmp_path, suffix, compress):
+    n = 4000  # ~1 MB: more than one bz2 block / zstd block, so something is readable before the cut
+    raw = "\n".join(json.dumps(r, ensure_ascii=False) for r in make_records(n)).encode() + b"\n"
+    data = compress(raw)
+    p = tmp_path / f"t.jsonl.{suffix}"
+    p.write_bytes(data[: len(data) * 9 // 10])  # bz2 blocks are 900 kB of text: cut late enough to keep one
     items = docs_of(p)
     assert isinstance(items[-1], Failure) and "ends early or is corrupt" in items[-1].error
     good = [d for d in items if isinstance(d, Document)]
-    assert 10 < len(good) < 400 and [d.id for d in good] == [f"d{i:04d}" for i in range(len(good))]
+    assert 10 < len(good) < n and [d.id for d in good] == [f"d{i:04d}" for i in range(len(good))]
+
+
+def test_zstd_with_several_frames(tmp_path):
+    recs = make_records(30)
+    one = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs[:10]).encode()
+    two = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs[10:]).encode()
+    (tmp_path / "m.jsonl.zst").write_bytes(_zstd(one) + _zstd(two))
+    assert [d.id for d in docs_of(tmp_path / "m.jsonl.zst")] == [r["id"] for r in recs]
 
 
 def test_csv_reader(tmp_path):

@@ -131,12 +131,50 @@ def open_binary(path: str, compression: str | None) -> BinaryIO:
 
         return lzma.open(path, "rb")  # type: ignore[return-value]
     if compression == "zstd":
+        return io.BufferedReader(_ZstdReader(open(path, "rb")))  # type: ignore[return-value]
+    return open(path, "rb")
+
+
+class _ZstdReader(io.RawIOBase):
+    """Streaming zstd decompression (several frames) that raises EOFError on a truncated file,
+    like gzip and bz2 do (zstandard's own stream_reader just stops)."""
+
+    def __init__(self, raw: BinaryIO):
         import zstandard
 
-        raw = open(path, "rb")
-        reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=True)
-        return io.BufferedReader(reader)  # type: ignore[arg-type]
-    return open(path, "rb")
+        self._raw = raw
+        self._dctx = zstandard.ZstdDecompressor()
+        self._obj = self._dctx.decompressobj()
+        self._buf = b""
+        self._fed = False
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:  # type: ignore[override]
+        while not self._buf and not self._done:
+            chunk = self._raw.read(1 << 16)
+            if not chunk:
+                if self._fed and not self._obj.eof:
+                    raise EOFError("zstd stream ended before the end of the frame")
+                self._done = True
+                break
+            self._fed = True
+            out = self._obj.decompress(chunk)
+            while self._obj.eof and self._obj.unused_data:
+                rest = self._obj.unused_data
+                self._obj = self._dctx.decompressobj()
+                out += self._obj.decompress(rest)
+            self._buf += out
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 def _describe(exc: BaseException) -> str:
@@ -241,7 +279,9 @@ class Source:
                     return
         except InputError:
             raise
-        except (OSError, EOFError, ValueError) as exc:
+        except EOFError:
+            return  # truncated before the first record: reported as a read failure, other inputs go on
+        except (OSError, ValueError) as exc:
             raise InputError(f"{self.path}: cannot read ({_describe(exc)})") from None
         except Exception as exc:  # zstd errors and the like
             raise InputError(f"{self.path}: cannot read ({_describe(exc)})") from None
