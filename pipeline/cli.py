@@ -179,7 +179,7 @@ def extract(
             from .engines import local
             from .io.readers import iter_documents
 
-            total = total_count(sources) if show else None
+            total = total_count(sources)  # cheap: known for .txt, folders and Parquet, else None
             result = local.run(iter_documents(sources, read_opts), spec, manifest=manifest, workers=workers,
                                chunk_size=chunk_size, resume=resume, overwrite=overwrite, total=total,
                                progress=show)

@@ -78,6 +78,8 @@ def run(records: Iterable[Document | Failure], spec: RunSpec, *, manifest: dict[
     """Process ``records`` into the sinks of ``spec``. Raises OutputError (before any work) or
     EngineError / KeyboardInterrupt (completed chunks stay in the work folder for ``resume``)."""
     workers = workers or default_workers()
+    if total is not None and total <= chunk_size:
+        workers = 1  # one chunk: starting worker processes (and loading the model in each) would only cost
     workdir = WorkDir(spec, {**(manifest or {}), "chunk_size": chunk_size, "config": spec.config,
                              "keep_fields": spec.keep_fields, "context_chars": spec.context_chars,
                              "sinks": [[s.name, s.fmt, s.columns, s.spreadsheet] for s in spec.sinks]})
