@@ -28,16 +28,19 @@ WORDS = {"القاهرة": "LOC", "مصر": "LOC", "الرياض": "LOC", "أر�
 
 class FakeTagger:
     """Test-only recognizer: tags every occurrence of a few words; fails on documents containing
-    ``fail_on``; sleeps ``delay`` seconds a document (to interrupt runs); tags ``meta["published"]``
+    ``fail_on``; kills its process on ``crash_on``; sleeps ``delay`` seconds a document (to interrupt runs); tags ``meta["published"]``
     as a DATE value on the last word when present."""
 
     name = "fake_tagger"
 
-    def __init__(self, fail_on: str = "XXFAIL", delay: float = 0.0):
+    def __init__(self, fail_on: str = "XXFAIL", delay: float = 0.0, crash_on: str | None = None):
         self.fail_on = fail_on
         self.delay = delay
+        self.crash_on = crash_on  # kill the process (like the OOM killer) on such documents
 
     def __call__(self, doc):
+        if self.crash_on and self.crash_on in doc.text:
+            os.kill(os.getpid(), 9)
         if self.fail_on and self.fail_on in doc.text:
             raise ValueError(f"fake failure on {self.fail_on}")
         if self.delay:

@@ -150,3 +150,17 @@ def test_same_bytes_whatever_the_number_of_workers(tmp_path, fmt):
     r2 = local.run(iter(items), two, workers=2, chunk_size=9)
     assert (r1.docs, r1.mentions, r1.errors) == (r2.docs, r2.mentions, r2.errors) == (81, r1.mentions, 1)
     assert read_outputs(one) == read_outputs(two)
+
+
+@pytest.mark.slow
+def test_a_document_that_kills_its_worker_becomes_an_error_row(tmp_path):
+    crash = Document("XXCRASH في مصر", id="killer")
+    items = docs(20) + [crash] + docs(10, start=50)
+    spec = spec_for(tmp_path, "run", config=light_config(crash_on="XXCRASH"))
+    res = local.run(iter(items), spec, workers=2, chunk_size=4)
+    assert (res.docs, res.errors) == (31, 1)
+    errors = open(spec.sinks[1].path, encoding="utf-8").read().splitlines()
+    assert errors[1].startswith("killer,worker,the worker process died")
+    ref = spec_for(tmp_path, "ref")
+    local.run(iter(docs(20) + docs(10, start=50)), ref, workers=1, chunk_size=4)
+    assert read_outputs(spec)[0] == read_outputs(ref)[0]  # every other document's rows are there

@@ -16,8 +16,8 @@ from typing import Any, Callable
 
 from ..document import Document
 from ..io.readers import Failure
-from .base import (DEFAULT_CHUNK_SIZE, Progress, RunResult, RunSpec, WorkDir, build_pipeline, chunked,
-                   describe, run_chunk)
+from .base import (DEFAULT_CHUNK_SIZE, ChunkResult, Progress, RunResult, RunSpec, WorkDir, build_pipeline,
+                   chunked, describe, process_items, run_chunk, write_chunk)
 
 
 class EngineError(Exception):
@@ -130,20 +130,76 @@ def run(records: Iterable[Document | Failure], spec: RunSpec, *, manifest: dict[
     return result
 
 
-def _run_pool(records, spec: RunSpec, done: set[int], workers: int, chunk_size: int, handle, bar) -> int:
+def _new_pool(spec: RunSpec, workers: int) -> ProcessPoolExecutor:
     import multiprocessing as mp
 
-    ex = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_init_worker,
-                             initargs=(spec, os.getpid()))
-    pending: set[Future] = set()
+    return ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_init_worker,
+                               initargs=(spec, os.getpid()))
+
+
+def _kill_pool(ex: ProcessPoolExecutor) -> None:
+    procs = list((getattr(ex, "_processes", None) or {}).values())
+    ex.shutdown(wait=False, cancel_futures=True)
+    for p in procs:  # do not wait for chunks in flight: they are rerun on --resume
+        try:
+            p.terminate()
+        except Exception:
+            pass
+
+
+def _worker_items(items: list[Document | Failure]):
+    if _INIT_ERROR is not None:
+        raise EngineError(f"cannot build the pipeline: {_INIT_ERROR}")
+    assert _SPEC is not None
+    return process_items(build_pipeline(_SPEC.config), items, _SPEC.keep_fields, _SPEC.context_chars)
+
+
+def _isolated_chunk(spec: RunSpec, k: int, items: list[Document | Failure]) -> dict[str, Any]:
+    """A worker process died (segfault, out of memory) while this chunk was in flight: process the
+    chunk one document at a time in a single-worker pool, so the document that kills its process
+    becomes a Failure(stage="worker") instead of stopping the run."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    total = ChunkResult()
+    ex = _new_pool(spec, 1)
+    try:
+        for item in items:
+            try:
+                part = ex.submit(_worker_items, [item]).result()
+            except BrokenProcessPool:
+                _kill_pool(ex)
+                ex = _new_pool(spec, 1)
+                doc_id = item.doc_id if isinstance(item, Failure) else item.id
+                part = ChunkResult(errors=[{"doc_id": doc_id, "stage": "worker",
+                                            "error": "the worker process died on this document "
+                                                     "(crash or out of memory)"}], docs=1, failed=1)
+            for name in ("mentions", "errors", "summary"):
+                getattr(total, name).extend(getattr(part, name))
+            for name in ("docs", "failed", "warnings", "words"):
+                setattr(total, name, getattr(total, name) + getattr(part, name))
+    finally:
+        _kill_pool(ex)
+    return write_chunk(spec, k, total)
+
+
+def _run_pool(records, spec: RunSpec, done: set[int], workers: int, chunk_size: int, handle, bar) -> int:
+    from concurrent.futures.process import BrokenProcessPool
+
+    ex = _new_pool(spec, workers)
+    pending: dict[Future, tuple[int, list]] = {}
     n_chunks = 0
 
     def collect(block_until: int) -> None:
-        nonlocal pending
+        nonlocal ex
         while len(pending) > block_until:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in finished:
+            finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            broken = []
+            for fut in sorted(finished, key=lambda f: pending[f][0]):
                 exc = fut.exception()
+                if isinstance(exc, BrokenProcessPool):
+                    broken.append(fut)
+                    continue
+                pending.pop(fut)
                 if exc is not None:
                     if isinstance(exc, EngineError):
                         raise exc
@@ -151,6 +207,16 @@ def _run_pool(records, spec: RunSpec, done: set[int], workers: int, chunk_size: 
                         raise EngineError(f"cannot write a chunk: {describe(exc)}")
                     raise EngineError(f"a worker failed: {describe(exc)}")
                 handle(fut.result())
+            if broken:  # every chunk in flight is lost with the pool: redo them one document at a time
+                lost = sorted(pending.values(), key=lambda kv: kv[0])
+                pending.clear()
+                _kill_pool(ex)
+                for k, items in lost:
+                    try:
+                        handle(_isolated_chunk(spec, k, items))
+                    except OSError as exc:
+                        raise EngineError(f"cannot write chunk {k}: {describe(exc)}") from None
+                ex = _new_pool(spec, workers)
 
     try:
         for k, items in chunked(records, chunk_size):
@@ -159,18 +225,12 @@ def _run_pool(records, spec: RunSpec, done: set[int], workers: int, chunk_size: 
                 bar.update(len(items))
                 continue
             collect(2 * workers - 1)
-            pending.add(ex.submit(_worker_chunk, k, items))
+            pending[ex.submit(_worker_chunk, k, items)] = (k, items)
         collect(0)
     except BaseException:
         for fut in pending:
             fut.cancel()
-        procs = list(getattr(ex, "_processes", {}).values())
-        ex.shutdown(wait=False, cancel_futures=True)
-        for p in procs:  # do not wait for chunks in flight: they are rerun on --resume
-            try:
-                p.terminate()
-            except Exception:
-                pass
+        _kill_pool(ex)
         raise
     ex.shutdown(wait=True)
     return n_chunks
