@@ -105,7 +105,7 @@ def extract(
         help="Dask scheduler address (default: a LocalCluster with --workers processes)."),
     errors: Optional[str] = typer.Option(None, help="Write per-document failures here (doc_id, stage, error)."),
     summary: Optional[str] = typer.Option(None,
-        help="Write a per-document summary table here (doc_id, type, canonical, count)."),
+        help="Write a per-document summary table here (doc_id, type, canonical, count, then --keep-fields)."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run (same inputs and options)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
@@ -133,7 +133,8 @@ def extract(
         if errors:
             sink_specs.append(("errors", errors, infer_format(errors), list(ERROR_COLUMNS)))
         if summary:
-            sink_specs.append(("summary", summary, infer_format(summary), list(SUMMARY_COLUMNS)))
+            sink_specs.append(("summary", summary, infer_format(summary),
+                               list(SUMMARY_COLUMNS) + [f for f in keep if f not in SUMMARY_COLUMNS]))
     except OutputError as exc:
         raise Usage(str(exc)) from None
     if bom and out_fmt != "csv":

@@ -155,10 +155,12 @@ def test_fields_keep_date_and_context(cli, tmp_path):
 
 
 def test_summary_table(cli, tmp_path, news_jsonl):
-    code, err = cli("extract", news_jsonl, "-o", tmp_path / "o.csv", "--summary", tmp_path / "s.csv")
+    code, err = cli("extract", news_jsonl, "-o", tmp_path / "o.csv", "--summary", tmp_path / "s.csv",
+                    "--keep-fields", "published")
     assert code == 0, err
     rows = read_rows(tmp_path / "s.csv")
-    assert list(rows[0]) == ["doc_id", "type", "canonical", "count"]
+    assert list(rows[0]) == ["doc_id", "type", "canonical", "count", "published"]
+    assert rows[0]["published"] == "2015-07-01"
     mentions = read_rows(tmp_path / "o.csv")
     assert sum(int(r["count"]) for r in rows) == len(mentions)
     d0 = {(r["type"], r["canonical"]): int(r["count"]) for r in rows if r["doc_id"] == "d0000"}

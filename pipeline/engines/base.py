@@ -128,9 +128,11 @@ def run_documents(pipeline, docs: list[Document]) -> list[Document | Failure]:
     return results
 
 
-def summary_rows(doc: Document) -> list[dict[str, Any]]:
+def summary_rows(doc: Document, keep_fields: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """One row per (type, canonical) in a document with its count; ``keep_fields`` copied from the input."""
     counts = Counter((e.label, e.canonical or doc.text[e.start:e.end]) for e in doc.entities)
-    return [{"doc_id": doc.id, "type": t, "canonical": c, "count": n} for (t, c), n in sorted(counts.items())]
+    extra = {name: doc.meta.get(name) for name in keep_fields}
+    return [{"doc_id": doc.id, "type": t, "canonical": c, "count": n, **extra} for (t, c), n in sorted(counts.items())]
 
 
 @dataclass
@@ -176,7 +178,7 @@ def process_items(pipeline, items: Sequence[Document | Failure], keep_fields: Se
                 continue
             res.words += len(doc.tokens) if doc.tokens else len(doc.text.split())
             res.mentions.extend(mention_rows(doc, keep_fields, context_chars))
-            res.summary.extend(summary_rows(doc))
+            res.summary.extend(summary_rows(doc, keep_fields))
     return res
 
 
