@@ -256,6 +256,8 @@ class WorkDir:
     def prepare(self, resume: bool = False, overwrite: bool = False) -> set[int]:
         """Create or reopen the work folder; returns the chunks already done. Raises OutputError."""
         main = self.spec.sinks[0]
+        if os.path.isdir(self.path) and not os.path.exists(os.path.join(self.path, "manifest.json")):
+            shutil.rmtree(self.path)  # the run died before it started: nothing to keep
         if os.path.isdir(self.path):
             if resume:
                 old = self._read_manifest()
