@@ -53,11 +53,16 @@ class EntityFinisher:
         kept = [self._finish(doc, e) for e in doc.candidates if e.label in self.types]
         kept = [e for e in kept if e is not None]
         kept.sort(key=lambda e: (SOURCE_PRIORITY.get(e.source, 9), -(e.end - e.start), -e.score, e.start))
+        # chosen spans never overlap, so sorted by start they are sorted by end too:
+        # one neighbour check per candidate keeps this O(n log n) on huge documents
+        starts: list[int] = []
         chosen: list[Entity] = []
         for entity in kept:
-            if not any(entity.overlaps(other) for other in chosen):
-                chosen.append(entity)
-        chosen.sort(key=lambda e: (e.start, e.end))
+            i = bisect_left(starts, entity.end)
+            if i > 0 and chosen[i - 1].end > entity.start:
+                continue
+            starts.insert(i, entity.start)
+            chosen.insert(i, entity)
         doc.entities = chosen
         return doc
 
