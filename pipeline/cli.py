@@ -122,11 +122,12 @@ def extract(
     if resume and overwrite:
         raise Usage("--resume and --overwrite exclude each other")
     keep = _split(keep_fields)
-    from .table import EXTRA_COLUMNS, MENTION_COLUMNS
+    from .table import kept_column
 
     for name in keep:
-        if name in MENTION_COLUMNS or name in EXTRA_COLUMNS:
-            _err(f"note: --keep-fields {name!r} replaces the mention table's own {name!r} column")
+        if kept_column(name) != name:
+            _err(f"note: --keep-fields {name!r} is written as column {kept_column(name)!r} "
+                 f"({name!r} is a column of the mention table)")
     try:
         out_fmt = infer_format(output, fmt)
         sink_specs = [("mentions", output, out_fmt, columns_for(keep))]
@@ -134,7 +135,7 @@ def extract(
             sink_specs.append(("errors", errors, infer_format(errors), list(ERROR_COLUMNS)))
         if summary:
             sink_specs.append(("summary", summary, infer_format(summary),
-                               list(SUMMARY_COLUMNS) + [f for f in keep if f not in SUMMARY_COLUMNS]))
+                               list(SUMMARY_COLUMNS) + [kept_column(f, SUMMARY_COLUMNS) for f in keep]))
     except OutputError as exc:
         raise Usage(str(exc)) from None
     if bom and out_fmt != "csv":

@@ -17,6 +17,12 @@ EXTRA_COLUMNS = ("hijri",)
 _WHITESPACE = regex.compile(r"\s+")
 
 
+def kept_column(name: str, reserved: Iterable[str] = MENTION_COLUMNS + EXTRA_COLUMNS) -> str:
+    """Column for an input field carried into a table: ``doc_<name>`` where the name is a core column
+    (a news dump's ``source`` must not replace the entity's ``source``)."""
+    return f"doc_{name}" if name in tuple(reserved) else name
+
+
 def context_window(text: str, start: int, end: int, width: int = 60) -> str:
     """Text around a mention on one line: ``width`` characters each side."""
     left = max(0, start - width)
@@ -43,14 +49,14 @@ def mention_rows(doc: Document, keep_fields: Sequence[str] = (), context_chars: 
             "hijri": e.attrs.get("hijri"),
         }
         for name in keep_fields:
-            row[name] = doc.meta.get(name)
+            row[kept_column(name)] = doc.meta.get(name)
         rows.append(row)
     return rows
 
 
 def columns_for(keep_fields: Sequence[str] = (), extra: Iterable[str] = ()) -> list[str]:
     cols = list(MENTION_COLUMNS) + list(EXTRA_COLUMNS)
-    for name in list(extra) + list(keep_fields):
+    for name in list(extra) + [kept_column(k) for k in keep_fields]:
         if name not in cols:
             cols.append(name)
     return cols

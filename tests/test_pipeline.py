@@ -32,7 +32,7 @@ def test_pipeline_from_plain_config_and_table():
     assert nlp.stage_names == ["normalizer", "tokenizer", "tag_word", "finisher"]
     doc = nlp("وصل الوفد إلى القاهرة.\nثم غادر بالقاهرةِ", id="d1", meta={"source": "x"})
     rows = mention_rows(doc, keep_fields=["source"])
-    assert [(r["text"], r["start"], r["sentence_id"], r["source"]) for r in rows] == [
+    assert [(r["text"], r["start"], r["sentence_id"], r["doc_source"]) for r in rows] == [
         ("القاهرة", 14, 0, "x"), ("القاهرةِ", 32, 1, "x")]
     assert list(rows[0])[: len(MENTION_COLUMNS)] == list(MENTION_COLUMNS)
     pickle.dumps(nlp.config)  # engines ship the config, not the objects
@@ -62,3 +62,10 @@ def test_unknown_stage_and_default_config():
     assert names == ["normalizer", "tokenizer", "ner", "gazetteer", "dates", "finisher"]
     assert [s["name"] for s in default_config(types=["DATE"])["stages"]] == [
         "normalizer", "tokenizer", "dates", "finisher"]
+
+
+def test_kept_field_never_replaces_a_core_column():
+    nlp = Pipeline.from_config(CONFIG)
+    doc = nlp("في القاهرة", id="a", meta={"source": "okaz", "url": "u"})
+    row = mention_rows(doc, keep_fields=["source", "url"])[0]
+    assert (row["source"], row["doc_source"], row["url"]) == ("model", "okaz", "u")

@@ -30,6 +30,7 @@ from typing import Any
 from ..document import Document
 from ..io.readers import WARNINGS_KEY, Failure
 from ..io.writers import (ERROR_COLUMNS, EXTENSIONS, SUMMARY_COLUMNS, OutputError, fsync_dir, open_writer)
+from ..table import kept_column
 
 MANIFEST_VERSION = 1
 DEFAULT_CHUNK_SIZE = 128
@@ -131,7 +132,7 @@ def run_documents(pipeline, docs: list[Document]) -> list[Document | Failure]:
 def summary_rows(doc: Document, keep_fields: Sequence[str] = ()) -> list[dict[str, Any]]:
     """One row per (type, canonical) in a document with its count; ``keep_fields`` copied from the input."""
     counts = Counter((e.label, e.canonical or doc.text[e.start:e.end]) for e in doc.entities)
-    extra = {name: doc.meta.get(name) for name in keep_fields}
+    extra = {kept_column(name, SUMMARY_COLUMNS): doc.meta.get(name) for name in keep_fields}
     return [{"doc_id": doc.id, "type": t, "canonical": c, "count": n, **extra} for (t, c), n in sorted(counts.items())]
 
 
