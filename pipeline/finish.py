@@ -53,16 +53,14 @@ class EntityFinisher:
         kept = [self._finish(doc, e) for e in doc.candidates if e.label in self.types]
         kept = [e for e in kept if e is not None]
         kept.sort(key=lambda e: (SOURCE_PRIORITY.get(e.source, 9), -(e.end - e.start), -e.score, e.start))
-        # chosen spans never overlap, so sorted by start they are sorted by end too:
-        # one neighbour check per candidate keeps this O(n log n) on huge documents
-        starts: list[int] = []
+        # a byte per character marks what is taken: linear in the text, however many candidates
+        taken = bytearray(len(doc.text))
         chosen: list[Entity] = []
         for entity in kept:
-            i = bisect_left(starts, entity.end)
-            if i > 0 and chosen[i - 1].end > entity.start:
-                continue
-            starts.insert(i, entity.start)
-            chosen.insert(i, entity)
+            if taken.find(1, entity.start, entity.end) == -1:
+                taken[entity.start:entity.end] = b"\x01" * (entity.end - entity.start)
+                chosen.append(entity)
+        chosen.sort(key=lambda e: (e.start, e.end))
         doc.entities = chosen
         return doc
 
