@@ -93,6 +93,8 @@ def extract(
     stdin_format: str = typer.Option("text", help="For '-': text (one document) or jsonl."),
     types: str = typer.Option("PER,ORG,LOC,DATE", help="Entity types to extract: PER,ORG,LOC,DATE[,MISC]."),
     model: Optional[Path] = typer.Option(None, help="NER model folder (default: the shipped models/ner)."),
+    ner: str = typer.Option("ours", help="NER backend: ours | camel (camel-tools' BERT NER; needs its data, "
+                                         "installed with `camel_data -i ner-arabert`)."),
     config: Optional[Path] = typer.Option(None, help="Pipeline config as JSON ({\"stages\": [...]}); "
                                                       "replaces --types/--model."),
     bom: bool = typer.Option(False, "--bom", "--excel",
@@ -153,6 +155,13 @@ def extract(
     except InputError as exc:
         raise Usage(str(exc)) from None
     pipeline_config = _pipeline_config(config, types, model)
+    if ner != "ours":
+        from .integrations.camel import CamelDataError, with_ner_backend
+
+        try:
+            pipeline_config = with_ner_backend(pipeline_config, ner)
+        except (CamelDataError, ValueError) as exc:
+            raise Usage(str(exc)) from None
 
     from .engines.base import RunSpec, Sink, WorkDir
 

@@ -202,6 +202,15 @@ def test_missing_model_is_a_usage_error(cli, tmp_path, news_jsonl):
     assert code == 2 and "model not found" in err
 
 
+def test_camel_ner_without_its_data_is_a_usage_error(cli, tmp_path, news_jsonl, monkeypatch):
+    monkeypatch.setenv("CAMELTOOLS_DATA", str(tmp_path / "no_camel_data"))
+    code, err = cli("extract", news_jsonl, "-o", tmp_path / "o.csv", "--ner", "camel", config=False)
+    assert code == 2 and "camel_data -i ner-arabert" in err and len(err.strip().splitlines()) == 1
+    code, err = cli("extract", news_jsonl, "-o", tmp_path / "o.csv", "--ner", "spacy", config=False)
+    assert code == 2 and "unknown NER backend" in err
+    assert not (tmp_path / "o.csv").exists()
+
+
 def test_output_exists_refused_unless_overwrite(cli, tmp_path, news_jsonl):
     out = tmp_path / "o.csv"
     out.write_text("precious")
