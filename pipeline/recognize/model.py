@@ -542,7 +542,125 @@ class SpacyBackend:
         return out
 
 
-BACKENDS = {"crf": CRFBackend, "bilstm": BiLSTMBackend, "spacy": SpacyBackend}
+class EnsembleBackend:
+    """Weighted average of the members' per-token tag marginals, then BIO-constrained Viterbi.
+
+    meta: {"backend": "ensemble", "members": [{"dir": "crf", "weight": 0.5}, {"dir": "bilstm", "weight": 0.5}]}
+    (member dirs relative to the model dir, each a model dir of its own).
+    """
+
+    name = "ensemble"
+
+    def __init__(self, model_dir: Path, meta: dict):
+        import numpy as np
+
+        self.np = np
+        members = meta.get("members") or []
+        if not members:
+            raise ModelError(f"NER ensemble {model_dir} lists no members in meta.json; {TRAIN_HINT}")
+        self.members = []
+        for m in members:
+            backend, _ = load_backend(model_dir / m["dir"])
+            if not hasattr(backend, "marginals"):
+                raise ModelError(f"NER ensemble member {model_dir / m['dir']} ({backend.name}) has no marginals")
+            self.members.append((backend, float(m.get("weight", 1.0))))
+        self.tags = list(meta.get("tags") or BIO_TAGS)
+        n = len(self.tags)
+        self.allowed = np.zeros((n, n), dtype=np.float32)
+        self.start = np.zeros(n, dtype=np.float32)
+        for j, t in enumerate(self.tags):
+            if t.startswith("I-"):
+                self.start[j] = -1e4
+                for i, s2 in enumerate(self.tags):
+                    if s2[2:] != t[2:]:
+                        self.allowed[i, j] = -1e4
+
+    def predict(self, sentences: Sequence[Sequence[str]]) -> list[list[SpanPred]]:
+        np = self.np
+        total = sum(w for _, w in self.members)
+        mats = None
+        for backend, w in self.members:
+            ms = backend.marginals(sentences, self.tags)
+            mats = [m * (w / total) for m in ms] if mats is None else [a + m * (w / total) for a, m in zip(mats, ms)]
+        out: list[list[SpanPred]] = []
+        allowed, start, tags = self.allowed, self.start, self.tags
+        for words, m in zip(sentences, mats):
+            if not len(words):
+                out.append([])
+                continue
+            logp = np.log(m + 1e-9)
+            if (m.argmax(1) == 0).all() and tags[0] == "O":
+                out.append([])
+                continue
+            score = start + logp[0]
+            back = []
+            for t in range(1, len(words)):
+                c = score[:, None] + allowed
+                b = c.argmax(0)
+                back.append(b)
+                score = c[b, np.arange(len(tags))] + logp[t]
+            y = [int(score.argmax())]
+            for b in reversed(back):
+                y.append(int(b[y[-1]]))
+            y.reverse()
+            out.append(tags_to_spans([tags[i] for i in y], [float(m[i, k]) for i, k in enumerate(y)]))
+        return out
+
+
+BIO_TAGS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
+
+
+def _crf_marginals(self, sentences, tags):
+    import numpy as np
+
+    t = self.tagger
+    known = set(t.labels())
+    feat = self.featurizer.sentence
+    out = []
+    for words in sentences:
+        if not words:
+            out.append(np.zeros((0, len(tags)), dtype=np.float32))
+            continue
+        t.set(feat(words))
+        n = len(words)
+        m = np.zeros((n, len(tags)), dtype=np.float32)
+        o = tags.index("O")
+        cols = [(k, y) for k, y in enumerate(tags) if y in known and y != "O"]
+        for i in range(n):
+            p_o = t.marginal("O", i)
+            m[i, o] = p_o
+            if p_o < 0.995:  # only uncertain tokens need the other tags' marginals
+                for k, y in cols:
+                    m[i, k] = t.marginal(y, i)
+        out.append(m)
+    return out
+
+
+def _bilstm_marginals(self, sentences, tags, batch_words: int = 4000):
+    import numpy as np
+
+    col = [self.tags.index(t) for t in tags]
+    out: list = [np.zeros((0, len(tags)), dtype=np.float32) for _ in sentences]
+    order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
+    k = 0
+    while k < len(order):
+        j = k
+        while j < len(order) and (j - k + 1) * len(sentences[order[j]]) <= batch_words:
+            j += 1
+        j = max(j, k + 1)
+        idx = order[k:j]
+        E, lens = self.emissions([sentences[i] for i in idx])
+        _, marg = self._decode(E, lens)
+        for r, i in enumerate(idx):
+            out[i] = marg[r, :len(sentences[i])][:, col]
+        k = j
+    return out
+
+
+CRFBackend.marginals = _crf_marginals  # type: ignore[attr-defined]
+BiLSTMBackend.marginals = _bilstm_marginals  # type: ignore[attr-defined]
+
+BACKENDS = {"crf": CRFBackend, "bilstm": BiLSTMBackend, "spacy": SpacyBackend, "ensemble": EnsembleBackend}
 
 
 def load_backend(model_dir: str | Path):

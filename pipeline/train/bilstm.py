@@ -26,7 +26,7 @@ from torch import nn
 from pipeline.evaluation.ner import LABEL_MAP
 
 from .data import DEFAULT_SHARED
-from .ner import ANERGAZET, ARWIKI, SOURCES, dir_size, evaluate_dir, git_commit, load_sents, load_training, short, \
+from .ner import ANERGAZET, replace_dir, ARWIKI, SOURCES, dir_size, evaluate_dir, git_commit, load_sents, load_training, short, \
     write_lexicon
 
 TAGS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
@@ -276,9 +276,7 @@ def main(argv=None) -> None:
     meta["scores"] = scores
     meta["size_bytes"] = dir_size(tmp)
     (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
-    if args.out.exists():
-        shutil.rmtree(args.out)
-    tmp.rename(args.out)
+    replace_dir(tmp, args.out)
     from .card import write_card
 
     write_card(args.out)

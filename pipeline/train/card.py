@@ -9,11 +9,13 @@ import sys
 from pathlib import Path
 
 
-def _score_table(scores: dict) -> str:
+def _score_table(scores: dict, dev_seen: bool = False) -> str:
     rows = ["| evaluation set | micro P | micro R | micro F1 | PER F1 | ORG F1 | LOC F1 | MISC F1 | words/s (tagging) |",
             "|---|---|---|---|---|---|---|---|---|"]
     names = {"anercorp_dev": "ANERcorp dev (last 10 % of train, held out)",
              "anercorp_test": "ANERcorp test (CAMeL Lab split)", "aqmar_test": "AQMAR test"}
+    if dev_seen:
+        names["anercorp_dev"] = "ANERcorp dev (last 10 % of train; seen in training with --full, not a fair score)"
     for key, s in scores.items():
         rows.append(f"| {names.get(key, key)} | {s.get('micro_p', '')} | {s.get('micro_r', '')} | "
                     f"**{s['micro_f1']}** | {s.get('PER_f1', '')} | {s.get('ORG_f1', '')} | {s.get('LOC_f1', '')} | "
@@ -21,7 +23,14 @@ def _score_table(scores: dict) -> str:
     return "\n".join(rows)
 
 
+def backend_uses_vectors(meta: dict) -> bool:
+    return meta.get("backend") in ("bilstm", "ensemble")
+
+
 def write_card(model_dir: Path, notes: str = "") -> str:
+    extra_notes = model_dir / "CARD_NOTES.md"
+    if not notes and extra_notes.exists():
+        notes = "\n" + extra_notes.read_text(encoding="utf-8")
     meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
     tr = meta["training"]
     res = tr.get("resources", {})
@@ -32,6 +41,13 @@ def write_card(model_dir: Path, notes: str = "") -> str:
         if r:
             extra.append(f"- {r['what']} — `{r['path']}` — license: {r['license']}"
                          + (f" — used for: {r['use']}" if r.get("use") else ""))
+    vec_note = ""
+    if (res.get("lexicon") or {}).get("clusters") or backend_uses_vectors(meta):
+        vec_note = ("\nThe word vectors behind the clusters/embeddings (`pipeline.train.vectors`) were trained on arwiki plus the "
+                    "token text — labels unused — of ANERcorp train, AQMAR train+dev (CC BY-SA 3.0) and the Wojood sample "
+                    "train (MIT); the trigger-context flags (`context.tsv.gz`, if present) count contexts in arwiki only.\n")
+    if meta.get("selection"):
+        vec_note += "\nSelection: " + "; ".join(f"{k}: {v}" for k, v in meta["selection"].items()) + "\n"
     backend = meta["backend"]
     arch = {
         "crf": "python-crfsuite linear-chain CRF (L-BFGS, L1+L2) over hand-written features: normalized word, "
@@ -59,6 +75,7 @@ Tags normalized tokens (`pipeline.normalize.normalize_text`); proclitics stay in
 Resources built from:
 
 {chr(10).join(extra)}
+{vec_note}
 
 Model selection: {tr.get('dev', '')}. {tr.get('sentences', '?')} training sentences, {tr.get('tokens', '?')} tokens.
 Not trained on `../shared/data/news/` (SaudiNewsNet, CC BY-NC-SA 4.0) nor on any test file.
@@ -66,7 +83,7 @@ The model is a derived work of CC BY-SA data: distribute it under CC BY-SA 4.0 t
 
 ## Scores (exact-span, seqeval-style; `python -m pipeline.evaluation.ner`)
 
-{_score_table(meta.get('scores', {}))}
+{_score_table(meta.get('scores', {}), "NOT held out" in tr.get("dev", ""))}
 
 ## Limitations
 

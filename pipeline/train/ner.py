@@ -172,8 +172,17 @@ def git_commit() -> str:
         return ""
 
 
+def replace_dir(tmp: Path, out: Path) -> None:
+    """Move a freshly trained model dir into place, keeping ``out/baselines`` (committed comparison models)."""
+    if out.exists():
+        if (out / "baselines").is_dir() and not (tmp / "baselines").exists():
+            shutil.move(str(out / "baselines"), str(tmp / "baselines"))
+        shutil.rmtree(out)
+    tmp.rename(out)
+
+
 def dir_size(d: Path) -> int:
-    return sum(p.stat().st_size for p in d.rglob("*") if p.is_file())
+    return sum(p.stat().st_size for p in d.rglob("*") if p.is_file() and "baselines" not in p.relative_to(d).parts)
 
 
 def main(argv=None) -> None:
@@ -237,9 +246,7 @@ def main(argv=None) -> None:
     meta["scores"] = scores
     meta["size_bytes"] = dir_size(tmp)
     (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
-    if args.out.exists():
-        shutil.rmtree(args.out)
-    tmp.rename(args.out)
+    replace_dir(tmp, args.out)
     from .card import write_card
 
     write_card(args.out)
