@@ -5,7 +5,8 @@
    token whole where ل merged with the article (للوليد) and restores the article
    in ``canonical`` (الوليد);
 3. resolves overlaps by a fixed priority: rules (dates) over the model over the
-   gazetteer, then the longer span, then the higher score;
+   gazetteer (a weak rule match, score < 0.8, comes after the model), then the
+   longer span, then the higher score;
 4. sets ``canonical``: normalized spelling, proclitics removed, spaces collapsed.
 """
 from __future__ import annotations
@@ -21,6 +22,8 @@ from .document import Document, Entity
 DEFAULT_TYPES = frozenset({"PER", "ORG", "LOC", "DATE"})
 ALL_TYPES = frozenset({"PER", "ORG", "LOC", "DATE", "MISC"})
 SOURCE_PRIORITY = {"rule": 0, "model": 1, "gazetteer": 2}
+# A rule match this unsure (a bare weekday or year: يزيد الخميس) yields to the model.
+WEAK_RULE_SCORE = 0.8
 # Which bare proclitics may be cut before a name of each type (see clitics.split_proclitics).
 BARE_PREFIXES = {"PER": "و"}
 _SPACES = regex.compile(r"\s+")
@@ -52,7 +55,7 @@ class EntityFinisher:
     def __call__(self, doc: Document) -> Document:
         kept = [self._finish(doc, e) for e in doc.candidates if e.label in self.types]
         kept = [e for e in kept if e is not None]
-        kept.sort(key=lambda e: (SOURCE_PRIORITY.get(e.source, 9), -(e.end - e.start), -e.score, e.start))
+        kept.sort(key=lambda e: (_priority(e), -(e.end - e.start), -e.score, e.start))
         # a byte per character marks what is taken: linear in the text, however many candidates
         taken = bytearray(len(doc.text))
         chosen: list[Entity] = []
@@ -84,6 +87,13 @@ class EntityFinisher:
         if entity.start >= entity.end or not entity.canonical:
             return None
         return entity
+
+
+def _priority(entity: Entity) -> float:
+    rank = SOURCE_PRIORITY.get(entity.source, 9)
+    if entity.source == "rule" and entity.score < WEAK_RULE_SCORE:
+        return SOURCE_PRIORITY["model"] + 0.5
+    return rank
 
 
 def _normalized_index(norm, original_offset: int) -> int:

@@ -54,3 +54,17 @@ def test_types_filter_and_unknown_type():
 def test_default_lexicon_loads():
     finisher = EntityFinisher()
     assert finisher.word_frequencies["القاهره"] > 100
+
+
+def test_weak_rule_match_yields_to_the_model():
+    text = "قال يزيد الخميس إن الاجتماع يعقد الخميس"
+    first = text.index("الخميس")
+    doc = finish(text, [
+        span(text, "يزيد الخميس", "PER", "model", 0.8),
+        Entity(first, first + len("الخميس"), "DATE", 0.7, "rule"),
+        Entity(text.rindex("الخميس"), len(text), "DATE", 0.7, "rule"),
+        span(text, "قال", "DATE", "rule", 0.95),
+        span(text, "قال يزيد", "PER", "model", 0.9),
+    ])
+    assert [(doc.text[e.start:e.end], e.label) for e in doc.entities] == [
+        ("قال", "DATE"), ("يزيد الخميس", "PER"), ("الخميس", "DATE")]

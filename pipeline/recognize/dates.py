@@ -1342,9 +1342,11 @@ def _resolve(cands: list[_Cand], text: str) -> list[_Cand]:
             c.start = _skip_space(text, c.start + span.rindex("(") + 1)
     cands = [c for c in cands if c.end > c.start]
     cands.sort(key=lambda c: (-(c.end - c.start), -(c.value is not None), -c.score, c.start))
+    taken = bytearray(len(text))  # a byte per character: linear on huge documents
     chosen: list[_Cand] = []
     for c in cands:
-        if not any(c.start < o.end and o.start < c.end for o in chosen):
+        if taken.find(1, c.start, c.end) == -1:
+            taken[c.start:c.end] = b"\x01" * (c.end - c.start)
             chosen.append(c)
     chosen.sort(key=lambda c: c.start)
     return chosen
