@@ -177,3 +177,17 @@ def test_reference_document_entities(recognizer):
     found = {(e.label, doc.text[e.start:e.end]) for e in doc.candidates}
     assert any(lab == "PER" and "خيرات لاما شريف" in txt for lab, txt in found), found
     assert any(lab == "ORG" and txt.endswith("منظمة التعاون الإسلامي") for lab, txt in found), found
+
+
+def test_propagation_tags_untagged_repeats_only():
+    from pipeline.recognize.model import propagate
+
+    sents = [["زار", "النادي", "الاهلي", "امس"], ["فاز", "الاهلي", "على", "الزمالك"], ["الاهلي"]]
+    preds = [[(2, 3, "ORG", 0.9)], [(3, 4, "ORG", 0.95)], []]
+    out = propagate(sents, preds, min_score=0.8, factor=0.5)
+    assert out[0] == [(2, 3, "ORG", 0.9)]
+    assert (1, 2, "ORG", 0.45) in out[1] and (3, 4, "ORG", 0.95) in out[1]
+    assert out[2] == [(0, 1, "ORG", 0.45)]
+    # below the threshold nothing spreads; existing spans are never overlapped
+    assert propagate(sents, [[(2, 3, "ORG", 0.5)], [], []], min_score=0.8) == [[(2, 3, "ORG", 0.5)], [], []]
+    assert propagate([["ا", "ب"], ["ا", "ب"]], [[(0, 2, "PER", 0.9)], [(1, 2, "LOC", 0.3)]])[1] == [(1, 2, "LOC", 0.3)]

@@ -49,8 +49,12 @@ def repair_bio(tags: list[str]) -> list[str]:
     return out
 
 
-def read_conll(path: str | Path, label_map: dict[str, str] | None = None) -> list[tuple[list[str], list[str]]]:
-    """Sentences as (tokens, BIO tags in the PER/ORG/LOC/MISC scheme)."""
+def read_conll(path: str | Path, label_map: dict[str, str] | None = None,
+               doc_starts: list[int] | None = None) -> list[tuple[list[str], list[str]]]:
+    """Sentences as (tokens, BIO tags in the PER/ORG/LOC/MISC scheme).
+
+    If ``doc_starts`` is a list, the index of the first sentence after each ``$#$`` separator is appended.
+    """
     label_map = LABEL_MAP if label_map is None else label_map
     sentences: list[tuple[list[str], list[str]]] = []
     toks: list[str] = []
@@ -70,6 +74,8 @@ def read_conll(path: str | Path, label_map: dict[str, str] | None = None) -> lis
                 continue
             if parts[0] == SEPARATOR:
                 flush()
+                if doc_starts is not None:
+                    doc_starts.append(len(sentences))
                 continue
             if len(parts) == 1:  # a token without a tag: treat as O
                 parts.append("O")
@@ -133,18 +139,32 @@ def score_tags(gold_tags: Sequence[Sequence[str]], pred_tags: Sequence[Sequence[
     return score_spans([bio_to_spans(t) for t in gold_tags], [bio_to_spans(t) for t in pred_tags])
 
 
-def evaluate_conll(path: str | Path, recognizer, label_map: dict[str, str] | None = None) -> dict:
+DOC_WINDOW = 20  # sentences per pseudo-document when a gold file has no document separators
+
+
+def evaluate_conll(path: str | Path, recognizer, label_map: dict[str, str] | None = None,
+                   doc_window: int = DOC_WINDOW) -> dict:
     """Score ``recognizer`` (anything with ``predict(list[list[str]]) -> spans``) on a gold CoNLL file.
 
     Tokens are normalized with ``pipeline.normalize.normalize_text`` (the run-time view),
-    gold tokenization is kept. Returns {"micro", "per_type", "sentences", "tokens", "seconds", "words_per_s"}.
+    gold tokenization is kept. If the recognizer has ``predict_documents`` (document-level
+    propagation), documents are the file's ``$#$``-separated parts, else consecutive windows of
+    ``doc_window`` sentences (ANERcorp and AQMAR have no document boundaries).
+    Returns {"micro", "per_type", "sentences", "tokens", "seconds", "words_per_s"}.
     """
     from pipeline.normalize import normalize_text
 
-    data = read_conll(path, label_map)
+    starts: list[int] = []
+    data = read_conll(path, label_map, starts)
     sents = [[normalize_text(t) for t in toks] for toks, _ in data]
     t0 = time.perf_counter()
-    pred = recognizer.predict(sents)
+    if hasattr(recognizer, "predict_documents"):
+        bounds = sorted({0, *starts} | (set() if starts else set(range(0, len(sents), doc_window))))
+        bounds = [b for b in bounds if b < len(sents)] + [len(sents)]
+        docs = [sents[a:b] for a, b in zip(bounds, bounds[1:])]
+        pred = [p for d in recognizer.predict_documents(docs) for p in d]
+    else:
+        pred = recognizer.predict(sents)
     secs = time.perf_counter() - t0
     gold = [bio_to_spans(tags) for _, tags in data]
     present = [t for t in TYPES if any(s[2] == t for g in gold for s in g)]
@@ -197,9 +217,13 @@ def main(argv=None) -> int:
         models += [(f"baseline {b}", Path(b)) for b in args.baselines.split(",") if b]
     else:
         root = Path(__file__).resolve().parents[2]
+        seen = set()
         for base in (main_dir / "baselines", root / "build" / "baselines"):
             if base.is_dir():
-                models += [(f"baseline {d}", d) for d in sorted(base.iterdir()) if (d / "meta.json").exists()]
+                for d in sorted(base.iterdir()):
+                    if (d / "meta.json").exists() and d.name not in seen:
+                        seen.add(d.name)
+                        models.append((f"baseline {d.name} ({d})", d))
     for gold in golds:
         print(f"== {gold}")
         for name, d in models:

@@ -685,6 +685,46 @@ def load_backend(model_dir: str | Path):
     return BACKENDS[backend](model_dir, meta), meta
 
 
+def propagate(sentences: Sequence[Sequence[str]], preds: list[list[SpanPred]], min_score: float = 0.8,
+              factor: float = 0.6) -> list[list[SpanPred]]:
+    """Document-level consistency: a confidently tagged token sequence tags its untagged exact repeats.
+
+    ``sentences`` are one document's sentences (normalized tokens). Longer sequences first; a repeat is
+    tagged only where no predicted span overlaps it; its score is ``factor`` × the source's score.
+    """
+    lex: dict[tuple[str, ...], tuple[str, float]] = {}
+    for words, spans in zip(sentences, preds):
+        for a, b, label, score in spans:
+            if score >= min_score:
+                key = tuple(words[a:b])
+                if key not in lex or lex[key][1] < score:
+                    lex[key] = (label, score)
+    if not lex:
+        return preds
+    by_first: dict[str, list[tuple[tuple[str, ...], str, float]]] = {}
+    for key, (label, score) in sorted(lex.items(), key=lambda kv: -len(kv[0])):
+        by_first.setdefault(key[0], []).append((key, label, score))
+    out = []
+    for words, spans in zip(sentences, preds):
+        taken = [False] * len(words)
+        for a, b, _, _ in spans:
+            for k in range(a, b):
+                taken[k] = True
+        added = []
+        for a, w in enumerate(words):
+            if taken[a] or w not in by_first:
+                continue
+            for key, label, score in by_first[w]:
+                b = a + len(key)
+                if b <= len(words) and tuple(words[a:b]) == key and not any(taken[a:b]):
+                    added.append((a, b, label, score * factor))
+                    for k in range(a, b):
+                        taken[k] = True
+                    break
+        out.append(sorted(spans + added) if added else spans)
+    return out
+
+
 class EntityRecognizer:
     """Stage: appends statistical entity candidates (source="model") to ``doc.candidates``."""
 
@@ -699,6 +739,8 @@ class EntityRecognizer:
         self.backend, self.meta = load_backend(self.model_dir)
         self.labels = set(labels) if labels is not None else None
         self._tokenizer = None
+        prop = self.meta.get("propagate")  # e.g. {"min_score": 0.8, "factor": 0.6}; None = off
+        self.propagate = dict(prop) if isinstance(prop, dict) else None
 
     @property
     def backend_name(self) -> str:
@@ -710,6 +752,19 @@ class EntityRecognizer:
         if self.labels is not None:
             preds = [[s for s in p if s[2] in self.labels] for p in preds]
         return preds
+
+    def predict_documents(self, documents: Sequence[Sequence[Sequence[str]]]) -> list[list[list[SpanPred]]]:
+        """Like ``predict`` for several documents (lists of sentences), with document-level propagation."""
+        flat = [s for d in documents for s in d]
+        preds = self.predict(flat)
+        out, k = [], 0
+        for d in documents:
+            p = preds[k:k + len(d)]
+            k += len(d)
+            if self.propagate is not None:
+                p = propagate(d, p, **self.propagate)
+            out.append(p)
+        return out
 
     def _ensure_tokens(self, doc: Document) -> None:
         if not doc.tokens:
@@ -747,6 +802,14 @@ class EntityRecognizer:
                     sents.append([t.norm for t in toks[s.first_token:s.last_token]])
                     where.append((doc, s.first_token))
         preds = self.predict(sents)
+        if self.propagate is not None:
+            k = 0
+            while k < len(where):
+                j = k
+                while j < len(where) and where[j][0] is where[k][0]:
+                    j += 1
+                preds[k:j] = propagate(sents[k:j], preds[k:j], **self.propagate)
+                k = j
         for (doc, first), spans in zip(where, preds):
             toks = doc.tokens
             for a, b, label, score in spans:

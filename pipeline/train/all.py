@@ -17,7 +17,7 @@ from pathlib import Path
 from .data import DEFAULT_SHARED
 
 # The shipped configuration (chosen on the held-out ANERcorp dev; see BENCHMARKS.md "## NER model").
-RECIPE = {"backend": "crf", "args": ["--context", "--full"]}
+RECIPE = {"backend": "crf", "args": ["--context", "--full", "--propagate", "0.8"]}
 
 
 def main(argv=None) -> None:

@@ -17,6 +17,8 @@ def _score_table(scores: dict, dev_seen: bool = False) -> str:
     if dev_seen:
         names["anercorp_dev"] = "ANERcorp dev (last 10 % of train; seen in training with --full, not a fair score)"
     for key, s in scores.items():
+        if not isinstance(s, dict):
+            continue
         rows.append(f"| {names.get(key, key)} | {s.get('micro_p', '')} | {s.get('micro_r', '')} | "
                     f"**{s['micro_f1']}** | {s.get('PER_f1', '')} | {s.get('ORG_f1', '')} | {s.get('LOC_f1', '')} | "
                     f"{s.get('MISC_f1', '')} | {s.get('words_per_s', '')} |")
@@ -84,6 +86,8 @@ The model is a derived work of CC BY-SA data: distribute it under CC BY-SA 4.0 t
 ## Scores (exact-span, seqeval-style; `python -m pipeline.evaluation.ner`)
 
 {_score_table(meta.get('scores', {}), "NOT held out" in tr.get("dev", ""))}
+
+{meta.get('scores', {}).get('note', '')}
 
 ## Limitations
 

@@ -146,7 +146,14 @@ def evaluate_dir(model_dir: Path, sents) -> dict:
 
     rec = EntityRecognizer(model_dir)
     t0 = time.perf_counter()
-    pred = rec.predict([w for w, _ in sents])
+    words = [w for w, _ in sents]
+    if rec.propagate is not None:  # pseudo-documents of DOC_WINDOW sentences, as pipeline.evaluation.ner does
+        from pipeline.evaluation.ner import DOC_WINDOW
+
+        docs = [words[i:i + DOC_WINDOW] for i in range(0, len(words), DOC_WINDOW)]
+        pred = [p for d in rec.predict_documents(docs) for p in d]
+    else:
+        pred = rec.predict(words)
     secs = time.perf_counter() - t0
     res = score_spans([bio_to_spans(t) for _, t in sents], pred, ["PER", "ORG", "LOC", "MISC"])
     ntok = sum(len(w) for w, _ in sents)
@@ -203,6 +210,8 @@ def main(argv=None) -> None:
     ap.add_argument("--cluster-ks", default="200,1000")
     ap.add_argument("--pca", action="store_true", help="add binned PCA dims of the word vectors (lexicon_extra)")
     ap.add_argument("--context", action="store_true", help="add arwiki trigger-context flags (lexicon_extra)")
+    ap.add_argument("--propagate", type=float, default=None, metavar="MIN_SCORE",
+                    help="document-level propagation of spans scored >= MIN_SCORE to their untagged repeats")
     ap.add_argument("--test", action="store_true", help="also score ANERcorp test / AQMAR test into meta.json")
     args = ap.parse_args(argv)
 
@@ -221,6 +230,7 @@ def main(argv=None) -> None:
                              args.cluster_ks, args.pca, args.context)
     meta = {"format_version": 1, "backend": args.backend, "name": "arabic-ner-" + args.backend,
             "labels": ["PER", "ORG", "LOC", "MISC"], "label_map": LABEL_MAP,
+            "propagate": {"min_score": args.propagate, "factor": 0.6} if args.propagate is not None else None,
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "code_commit": git_commit(),
             "training": {"sources": [{"name": n, "path": "../shared/data/" + SOURCES[n][0], "what": SOURCES[n][1],
                                       "license": SOURCES[n][2]} for n in used],
