@@ -21,6 +21,7 @@ STAGES: dict[str, str] = {
     "ner": "pipeline.recognize.model:EntityRecognizer",
     "dates": "pipeline.recognize.dates:DateRecognizer",
     "gazetteer": "pipeline.recognize.gazetteer:GazetteerRecognizer",
+    "appositions": "pipeline.recognize.appositions:TitleAppositionRule",
     "finisher": "pipeline.finish:EntityFinisher",
 }
 
@@ -53,6 +54,8 @@ def default_config(
         stages.append({"name": "ner", "model_dir": model_dir})
     if gazetteer and set(types) & {"LOC", "ORG", "PER"}:
         stages.append({"name": "gazetteer"})
+    if ner and "PER" in types:
+        stages.append({"name": "appositions"})
     if dates and "DATE" in types:
         stages.append({"name": "dates"})
     stages.append({"name": "finisher", "types": types})
@@ -74,7 +77,7 @@ class Pipeline:
 
     @classmethod
     def default(cls, **options: Any) -> "Pipeline":
-        """normalizer → tokenizer → ner → gazetteer → dates → finisher (see ``default_config``)."""
+        """normalizer → tokenizer → ner → gazetteer → appositions → dates → finisher (see ``default_config``)."""
         return cls.from_config(default_config(**options))
 
     @property

@@ -18,6 +18,7 @@ needs_model = pytest.mark.skipif(not HAS_MODEL, reason=f"the shipped NER model i
 TEXTS = [
     "عقد سفير كازاخستان لدى مصر اجتماعا بالقاهرة في 7 يونيو 2024 مع منظمة التعاون الإسلامي.",
     "وقال الرئيس  الفرنسي إن  باريس ستستضيف القمة في 15 مارس 2025.\n\nوأضاف أن الوفد وصل إلى الرياض أمس.",
+    "عقد سفير كازاخستان لدى مصر خيرات لاما شريف اجتماعا مع منظمة التعاون الإسلامي.",
     "",
     "   \n",
 ]
@@ -25,7 +26,8 @@ TEXTS = [
 CONFIG = textwrap.dedent("""
     [nlp]
     lang = "ar"
-    pipeline = ["arabic_normalizer", "arabic_ner", "arabic_gazetteer", "arabic_dates", "arabic_entity_finisher"]
+    pipeline = ["arabic_normalizer", "arabic_ner", "arabic_gazetteer", "arabic_appositions", "arabic_dates",
+                "arabic_entity_finisher"]
 
     [nlp.tokenizer]
     @tokenizers = "arabic_tokenizer"
@@ -42,6 +44,9 @@ CONFIG = textwrap.dedent("""
     [components.arabic_gazetteer]
     factory = "arabic_gazetteer"
     min_score = 0.5
+
+    [components.arabic_appositions]
+    factory = "arabic_appositions"
 
     [components.arabic_dates]
     factory = "arabic_dates"
@@ -82,8 +87,8 @@ def test_entry_points_register_everything_without_importing_our_module():
 @needs_model
 def test_pipeline_from_cfg_file_matches_pipeline_default(nlp_from_cfg):
     nlp = nlp_from_cfg
-    assert nlp.pipe_names == ["arabic_normalizer", "arabic_ner", "arabic_gazetteer", "arabic_dates",
-                              "arabic_entity_finisher"]
+    assert nlp.pipe_names == ["arabic_normalizer", "arabic_ner", "arabic_gazetteer", "arabic_appositions",
+                              "arabic_dates", "arabic_entity_finisher"]
     ours = Pipeline.default()
     for text in TEXTS:
         doc = nlp(text)

@@ -5,7 +5,8 @@ pyproject.toml), so once the package is installed nothing needs importing by han
 
     import spacy
     nlp = spacy.blank("ar", config={"nlp": {"tokenizer": {"@tokenizers": "arabic_tokenizer"}}})
-    for name in ("arabic_normalizer", "arabic_ner", "arabic_gazetteer", "arabic_dates", "arabic_entity_finisher"):
+    for name in ("arabic_normalizer", "arabic_ner", "arabic_gazetteer", "arabic_appositions", "arabic_dates",
+                 "arabic_entity_finisher"):
         nlp.add_pipe(name)
     doc = nlp("...")
     [(e.text, e.label_, e._.canonical, e._.value) for e in doc.ents]
@@ -44,7 +45,8 @@ DOC_KEY = "arabic_ner.document"  # doc.user_data key of the shared Document whil
 SPANS_KEY = "arabic_entities"
 SPAN_EXTENSIONS = ("value", "canonical", "score", "source", "hijri")
 # The stage order of Pipeline.default(), as spaCy component names.
-DEFAULT_COMPONENTS = ("arabic_normalizer", "arabic_ner", "arabic_gazetteer", "arabic_dates", "arabic_entity_finisher")
+DEFAULT_COMPONENTS = ("arabic_normalizer", "arabic_ner", "arabic_gazetteer", "arabic_appositions", "arabic_dates",
+                      "arabic_entity_finisher")
 
 
 def _set_extensions() -> None:
@@ -285,6 +287,12 @@ def make_ner(nlp: Language, name: str, model_dir: Optional[str], labels: Optiona
 @Language.factory("arabic_gazetteer", default_config={"path": None, "min_score": 0.5})
 def make_gazetteer(nlp: Language, name: str, path: Optional[str], min_score: float):
     return StageComponent(build_stage("gazetteer", path=path, min_score=min_score), name)
+
+
+@Language.factory("arabic_appositions")
+def make_appositions(nlp: Language, name: str):
+    """Extends our model's person names after a title phrase (سفير كازاخستان لدى مصر خيرات …)."""
+    return StageComponent(build_stage("appositions"), name)
 
 
 @Language.factory("arabic_dates", default_config={"reference_date": None, "date_field": "published"})
