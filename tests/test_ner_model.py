@@ -191,3 +191,12 @@ def test_propagation_tags_untagged_repeats_only():
     # below the threshold nothing spreads; existing spans are never overlapped
     assert propagate(sents, [[(2, 3, "ORG", 0.5)], [], []], min_score=0.8) == [[(2, 3, "ORG", 0.5)], [], []]
     assert propagate([["ا", "ب"], ["ا", "ب"]], [[(0, 2, "PER", 0.9)], [(1, 2, "LOC", 0.3)]])[1] == [(1, 2, "LOC", 0.3)]
+
+
+def test_propagation_accepts_proclitic_repeats():
+    from pipeline.recognize.model import propagate
+
+    sents = [["مدينه", "لندن", "الكبيره"], ["وصل", "الي", "ولندن"], ["وليد"]]
+    out = propagate(sents, [[(1, 2, "LOC", 0.9)], [], []], min_score=0.8, factor=0.5)
+    assert out[1] == [(2, 3, "LOC", 0.45)]  # و + لندن, the whole token as everywhere in this stage
+    assert out[2] == []  # وليد is not و + ليد of any tagged name

@@ -687,10 +687,12 @@ def load_backend(model_dir: str | Path):
 
 def propagate(sentences: Sequence[Sequence[str]], preds: list[list[SpanPred]], min_score: float = 0.8,
               factor: float = 0.6) -> list[list[SpanPred]]:
-    """Document-level consistency: a confidently tagged token sequence tags its untagged exact repeats.
+    """Document-level consistency: a confidently tagged token sequence tags its untagged repeats.
 
-    ``sentences`` are one document's sentences (normalized tokens). Longer sequences first; a repeat is
-    tagged only where no predicted span overlaps it; its score is ``factor`` × the source's score.
+    ``sentences`` are one document's sentences (normalized tokens). A repeat is the same tokens, its
+    first one possibly with proclitics (والاهلي repeats الاهلي; the span keeps the whole token, as the
+    stage does everywhere). Longer sequences first; a repeat is tagged only where no predicted span
+    overlaps it; its score is ``factor`` × the source's score.
     """
     lex: dict[tuple[str, ...], tuple[str, float]] = {}
     for words, spans in zip(sentences, preds):
@@ -712,14 +714,20 @@ def propagate(sentences: Sequence[Sequence[str]], preds: list[list[SpanPred]], m
                 taken[k] = True
         added = []
         for a, w in enumerate(words):
-            if taken[a] or w not in by_first:
+            if taken[a]:
                 continue
-            for key, label, score in by_first[w]:
-                b = a + len(key)
-                if b <= len(words) and tuple(words[a:b]) == key and not any(taken[a:b]):
-                    added.append((a, b, label, score * factor))
-                    for k in range(a, b):
-                        taken[k] = True
+            firsts = [w] + [v for c in candidate_splits(w) if c.prefix for v in dict.fromkeys((c.stem, c.canonical))]
+            done = False
+            for first in firsts:  # the repeat's first word may carry proclitics: ولندن repeats لندن
+                for key, label, score in by_first.get(first, ()):
+                    b = a + len(key)
+                    if b <= len(words) and tuple(words[a + 1:b]) == key[1:] and not any(taken[a:b]):
+                        added.append((a, b, label, score * factor))
+                        for k in range(a, b):
+                            taken[k] = True
+                        done = True
+                        break
+                if done:
                     break
         out.append(sorted(spans + added) if added else spans)
     return out
