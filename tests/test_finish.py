@@ -68,3 +68,8 @@ def test_weak_rule_match_yields_to_the_model():
     ])
     assert [(doc.text[e.start:e.end], e.label) for e in doc.entities] == [
         ("قال", "DATE"), ("يزيد الخميس", "PER"), ("الخميس", "DATE")]
+
+
+def test_missing_lexicon_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="make train"):
+        EntityFinisher(word_frequencies=str(tmp_path / "wordfreq.tsv.gz"))
