@@ -716,7 +716,12 @@ def propagate(sentences: Sequence[Sequence[str]], preds: list[list[SpanPred]], m
         for a, w in enumerate(words):
             if taken[a]:
                 continue
-            firsts = [w] + [v for c in candidate_splits(w) if c.prefix for v in dict.fromkeys((c.stem, c.canonical))]
+            if w in by_first:
+                firsts = [w]
+            elif w[1:] in by_first or w[2:] in by_first or ("ال" + w[2:]) in by_first or ("ال" + w[3:]) in by_first:
+                firsts = [v for c in candidate_splits(w) if c.prefix for v in dict.fromkeys((c.stem, c.canonical))]
+            else:  # no tagged sequence starts with this word or its proclitic-less forms
+                continue
             done = False
             for first in firsts:  # the repeat's first word may carry proclitics: ولندن repeats لندن
                 for key, label, score in by_first.get(first, ()):
