@@ -124,6 +124,14 @@ def bert_speed(path: Path, max_docs: int = 60) -> float:
     return words / (time.perf_counter() - t0)
 
 
+class _Rows(list):
+    """Table rows, printed as soon as they are measured (a long run keeps what it measured)."""
+
+    def append(self, row: tuple[str, str]) -> None:
+        super().append(row)
+        print(f"| {row[0]} | {row[1]} |", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
@@ -136,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
           f"{time.strftime('%Y-%m-%d %H:%M')}")
-    rows = []
+    print("\n| measure | figure |\n|---|---|", flush=True)
+    rows = _Rows()
     n2k = first_articles(dump, 2000)
     w2k = count_words(n2k)
     for name, speed in stage_speeds(n2k):
@@ -171,9 +180,6 @@ def main(argv: list[str] | None = None) -> int:
         n_err = max(0, sum(1 for _ in open(errors, encoding="utf-8")) - 1) if errors.exists() else 0
         rows.append(("whole SaudiNewsNet dump (31,016 articles), 2 workers",
                      f"{wall / 60:.1f} min, peak RSS {peak / 2**20:,.0f} MB, {n_err} errors, exit {rc}"))
-    print("\n| measure | figure |\n|---|---|")
-    for name, figure in rows:
-        print(f"| {name} | {figure} |")
     return 0
 
 
