@@ -19,12 +19,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..document import Document, Entity, Sentence, Token
 from ..normalize import normalize_text
+from ..stage import BatchStage
 
 NER_PACKAGE = "ner-arabert"
 MORPHOLOGY_PACKAGE = "light"  # morphology-db-msa-r13 + disambig-mle-calima-msa-r13
@@ -92,7 +93,7 @@ def bio_to_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     return spans
 
 
-class CamelNERRecognizer:
+class CamelNERRecognizer(BatchStage):
     """Stage: camel-tools' BERT NER as a recognizer (candidates with source "model").
 
     ``model_path``: a folder with a fine-tuned ``BertForTokenClassification`` and its vocab (default:
@@ -141,22 +142,6 @@ class CamelNERRecognizer:
         tokenize = self.recognizer.tokenizer.tokenize
         it = iter(tags)
         return [next(it, "O") if tokenize(w) else "O" for w in words]
-
-    def __call__(self, doc: Document) -> Document:
-        self._process([doc])
-        return doc
-
-    def pipe(self, docs: Iterable[Document], batch_size: int = 32) -> Iterator[Document]:
-        batch: list[Document] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                self._process(batch)
-                yield from batch
-                batch = []
-        if batch:
-            self._process(batch)
-            yield from batch
 
     def _process(self, docs: list[Document]) -> None:
         sentences: list[list[str]] = []
