@@ -19,11 +19,12 @@ import gzip
 import json
 import math
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
 from pipeline.clitics import candidate_splits, split_proclitics
 from pipeline.document import Document, Entity
 from pipeline.normalize import normalize_text
+from pipeline.stage import BatchStage
 
 FORMAT_VERSION = 1
 LABELS = ("PER", "ORG", "LOC", "MISC")
@@ -738,7 +739,7 @@ def propagate(sentences: Sequence[Sequence[str]], preds: list[list[SpanPred]], m
     return out
 
 
-class EntityRecognizer:
+class EntityRecognizer(BatchStage):
     """Stage: appends statistical entity candidates (source="model") to ``doc.candidates``."""
 
     name = "ner"
@@ -786,23 +787,6 @@ class EntityRecognizer:
 
                 self._tokenizer = Tokenizer()
             self._tokenizer(doc)
-
-    def __call__(self, doc: Document) -> Document:
-        for _ in self.pipe([doc], batch_size=1):
-            pass
-        return doc
-
-    def pipe(self, docs: Iterable[Document], batch_size: int = 32) -> Iterator[Document]:
-        batch: list[Document] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                self._process(batch)
-                yield from batch
-                batch = []
-        if batch:
-            self._process(batch)
-            yield from batch
 
     def _process(self, docs: list[Document]) -> None:
         sents: list[list[str]] = []
