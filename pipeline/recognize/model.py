@@ -120,7 +120,9 @@ class Lexicon:
 class Featurizer:
     """CRF features. Word-level parts are cached per word type; context joins them."""
 
-    def __init__(self, lexicon: Lexicon, cache_size: int = 200_000):
+    # 20k word types cover most tokens of news text; a bigger cache made a worker's memory grow by
+    # ~1.8 KB per new word type (to ~500 MB over a 31k-article dump) for no measurable speed gain
+    def __init__(self, lexicon: Lexicon, cache_size: int = 20_000):
         self.lex = lexicon
         self._cache: dict[str, tuple] = {}
         self._cache_size = cache_size
@@ -405,7 +407,7 @@ class BiLSTMBackend:
                 flags[word_flags(info, info[0][3][4:])] = 1.0
                 wi = word_lookup(w, info[2], self.words)
                 cache[w] = np.concatenate([self.emb[wi], crep[r], flags])
-            if len(cache) > 300_000:
+            if len(cache) > 20_000:  # bounded: memory must not grow with the input
                 cache.clear()
         return np.stack([cache[w] for w in words])
 
