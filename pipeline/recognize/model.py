@@ -326,6 +326,19 @@ def _limit_blas_threads() -> None:
     threadpool_limits(limits=n, user_api="blas")
 
 
+def _length_batches(sentences, batch_words: int):
+    """Indices of the non-empty sentences, shortest first, in batches of about ``batch_words`` padded words."""
+    order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
+    k = 0
+    while k < len(order):
+        j = k
+        while j < len(order) and (j - k + 1) * len(sentences[order[j]]) <= batch_words:
+            j += 1
+        j = max(j, k + 1)
+        yield order[k:j]
+        k = j
+
+
 class BiLSTMBackend:
     """char-CNN + word vectors + gazetteer/trigger flags -> BiLSTM -> CRF; numpy forward pass."""
 
@@ -498,15 +511,8 @@ class BiLSTMBackend:
 
     def predict(self, sentences: Sequence[Sequence[str]], batch_words: int = 4000) -> list[list[SpanPred]]:
         out: list[list[SpanPred]] = [[] for _ in sentences]
-        order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
         tags = self.tags
-        k = 0
-        while k < len(order):
-            j = k
-            while j < len(order) and (j - k + 1) * len(sentences[order[j]]) <= batch_words:
-                j += 1
-            j = max(j, k + 1)
-            idx = order[k:j]
+        for idx in _length_batches(sentences, batch_words):
             E, lens = self.emissions([sentences[i] for i in idx])
             paths, marg = self._decode(E, lens)
             for r, i in enumerate(idx):
@@ -516,7 +522,6 @@ class BiLSTMBackend:
                 names = [tags[t] for t in y]
                 probs = [float(marg[r, t, y[t]]) for t in range(len(y))]
                 out[i] = tags_to_spans(names, probs)
-            k = j
         return out
 
 
@@ -644,19 +649,11 @@ def _bilstm_marginals(self, sentences, tags, batch_words: int = 4000):
 
     col = [self.tags.index(t) for t in tags]
     out: list = [np.zeros((0, len(tags)), dtype=np.float32) for _ in sentences]
-    order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
-    k = 0
-    while k < len(order):
-        j = k
-        while j < len(order) and (j - k + 1) * len(sentences[order[j]]) <= batch_words:
-            j += 1
-        j = max(j, k + 1)
-        idx = order[k:j]
+    for idx in _length_batches(sentences, batch_words):
         E, lens = self.emissions([sentences[i] for i in idx])
         _, marg = self._decode(E, lens)
         for r, i in enumerate(idx):
             out[i] = marg[r, :len(sentences[i])][:, col]
-        k = j
     return out
 
 
