@@ -58,6 +58,11 @@ _LOC_HEADS = """مدينة عاصمة دولة ولاية محافظة منطق�
 _LOC_PREPS = "في إلى من عن على نحو داخل خارج".split()
 
 
+# opening quote token -> its closing token; quoted runs up to MAX_QUOTED words get quote features
+QUOTE_PAIRS = {"«": "»", '"': '"', "“": "”", "''": "''", "'": "'", "„": "“"}
+MAX_QUOTED = 8
+
+
 def _norm_set(words: Iterable[str]) -> frozenset[str]:
     return frozenset(normalize_text(w) for w in words)
 
@@ -122,10 +127,13 @@ class Featurizer:
 
     # 20k word types cover most tokens of news text; a bigger cache made a worker's memory grow by
     # ~1.8 KB per new word type (to ~500 MB over a 31k-article dump) for no measurable speed gain
-    def __init__(self, lexicon: Lexicon, cache_size: int = 20_000):
+    def __init__(self, lexicon: Lexicon, cache_size: int = 20_000, options: dict | None = None):
         self.lex = lexicon
         self._cache: dict[str, tuple] = {}
         self._cache_size = cache_size
+        # feature groups added after the first models; a model's meta.json "features" turns them on
+        self.options = dict(options or {})
+        self.quotes = bool(self.options.get("quotes"))
 
     def word_info(self, w: str) -> tuple:
         info = self._cache.get(w)
@@ -212,19 +220,78 @@ class Featurizer:
             if i == n - 1:
                 f.append("EOS")
             out.append(f)
+        if self.quotes:
+            self._quote_features(infos, out)
         return out
+
+    def _quote_features(self, infos: list[tuple], out: list[list[str]]) -> None:
+        """Names of programmes, products, newspapers and clubs are often quoted: « الناس وانا ».
+
+        A CRF sees two words each side; this tells every word of a short quoted run that it is quoted,
+        how long the run is and which word introduced it (برنامج, بعنوان, صحيفة, شركة ...).
+        """
+        n = len(infos)
+        i = 0
+        while i < n:
+            w = infos[i][1]
+            close = QUOTE_PAIRS.get(w)
+            if close is None:
+                i += 1
+                continue
+            j = i + 1
+            while j < n and j - i <= MAX_QUOTED and infos[j][1] != close and infos[j][1] not in QUOTE_PAIRS:
+                j += 1
+            if j < n and infos[j][1] == close and 1 < j - i <= MAX_QUOTED:
+                head = infos[i - 1][2] if i > 0 else "<s>"
+                size = str(min(j - i - 1, 4))
+                for k in range(i + 1, j):
+                    f = out[k]
+                    f.append("q")
+                    f.append("qh=" + head)
+                    f.append("qn=" + size)
+                    if k == i + 1:
+                        f.append("qB")
+                    if k == j - 1:
+                        f.append("qE")
+                i = j + 1
+            else:
+                i += 1
 
 
 def tags_to_spans(tags: Sequence[str], probs: Sequence[float] | None = None) -> list[SpanPred]:
+    """Spans from BIO or BIOES tags (a stray I-/E- starts a span; E-/S- end one)."""
     spans: list[SpanPred] = []
     start, label = -1, None
-    for i, tag in enumerate(list(tags) + ["O"]):
-        if tag == "O" or tag.startswith("B-") or (tag.startswith("I-") and tag[2:] != label):
+
+    def close(end: int) -> None:
+        score = sum(probs[start:end]) / (end - start) if probs is not None else 1.0
+        spans.append((start, end, label, float(score)))
+
+    for i, tag in enumerate(tags):
+        kind, typ = tag[:1], tag[2:]
+        if tag == "O" or kind in "BS" or typ != label:
             if label is not None:
-                score = sum(probs[start:i]) / (i - start) if probs is not None else 1.0
-                spans.append((start, i, label, float(score)))
-            start, label = (i, tag[2:]) if tag != "O" else (-1, None)
+                close(i)
+            start, label = (i, typ) if tag != "O" else (-1, None)
+        if kind in "ES" and label is not None:
+            close(i + 1)
+            start, label = -1, None
+    if label is not None:
+        close(len(tags))
     return spans
+
+
+def to_bioes(tags: Sequence[str]) -> list[str]:
+    """BIO -> BIOES: the last tag of a span becomes E- (S- for one-token spans)."""
+    out = list(tags)
+    for i, tag in enumerate(tags):
+        if tag == "O":
+            continue
+        nxt = tags[i + 1] if i + 1 < len(tags) else "O"
+        ends = nxt != "I-" + tag[2:]
+        if ends:
+            out[i] = ("S-" if tag[0] == "B" else "E-") + tag[2:]
+    return out
 
 
 class CRFBackend:
@@ -241,7 +308,7 @@ class CRFBackend:
             self.tagger.open(str(path))
         except Exception as exc:  # crfsuite raises ValueError/IOError on a bad file
             raise ModelError(f"NER model file {path} cannot be read ({exc}); {TRAIN_HINT}") from exc
-        self.featurizer = Featurizer(Lexicon.load(model_dir))
+        self.featurizer = Featurizer(Lexicon.load(model_dir), options=meta.get("features"))
 
     def predict(self, sentences: Sequence[Sequence[str]]) -> list[list[SpanPred]]:
         tagger = self.tagger
@@ -289,7 +356,7 @@ def word_flags(info: tuple, prefix: str) -> list[int]:
     if info[3] == "-":
         out.append(idx["nocl"])
     for g in info[8].split(","):
-        if g:
+        if g and "d" + g in idx:  # finer context flags (lexicon_extra --fine) have no BiLSTM input
             out.append(idx["d" + g])
     return out
 

@@ -43,6 +43,10 @@ def write_card(model_dir: Path, notes: str = "") -> str:
         if r:
             extra.append(f"- {r['what']} — `{r['path']}` — license: {r['license']}"
                          + (f" — used for: {r['use']}" if r.get("use") else ""))
+    if tr.get("silver"):
+        sv = tr["silver"]
+        extra.append(f"- silver training data: {sv['sentences']} {sv['what']} ({sv['tokens']} tokens, from "
+                     f"`../shared/data/text/arwiki_2017.jsonl.gz`) — license: {sv['license']}")
     vec_note = ""
     if (res.get("lexicon") or {}).get("clusters") or backend_uses_vectors(meta):
         vec_note = ("\nThe word vectors behind the clusters/embeddings (`pipeline.train.vectors`) were trained on arwiki plus the "
@@ -54,8 +58,9 @@ def write_card(model_dir: Path, notes: str = "") -> str:
     arch = {
         "crf": "python-crfsuite linear-chain CRF (L-BFGS, L1+L2) over hand-written features: normalized word, "
                "proclitic-aware stem, affixes, k-means word clusters (arwiki skip-gram vectors), ANERGazet flags, "
-               "title/organization/location trigger words, ±2 token context. Confidence = mean marginal "
-               "probability of the entity's tags.",
+               "title/organization/location trigger words, ±2 token context; where meta.json lists them, quoted-run "
+               "features (« ... » names) and finer arwiki head-word statistics; BIO or BIOES tags (meta "
+               "`tagging`). Confidence = mean marginal probability of the entity's tags.",
         "bilstm": "char-CNN (30→50, width 3) + frozen 100-d skip-gram word vectors pretrained on arwiki + binary "
                   "gazetteer/trigger/proclitic flags → BiLSTM → CRF, trained in torch and run in numpy (no torch "
                   "at run time). Confidence = mean marginal probability (forward-backward) of the entity's tags.",

@@ -21,11 +21,13 @@ def main(argv=None) -> None:
     ap.add_argument("--words", type=int, default=150000)
     ap.add_argument("--context-stats", action="store_true", help="write <vectors>/context.tsv.gz from arwiki")
     ap.add_argument("--shared", type=Path, default=None)
+    ap.add_argument("--fine", action="store_true", help="finer head-word kinds in the context stats")
     args = ap.parse_args(argv)
     if args.context_stats:
         from .data import DEFAULT_SHARED
 
-        context_stats(args.shared or DEFAULT_SHARED, args.vectors / "context.tsv.gz")
+        name = "context_fine.tsv.gz" if args.fine else "context.tsv.gz"
+        context_stats(args.shared or DEFAULT_SHARED, args.vectors / name, fine=args.fine)
         print("context stats", flush=True)
     from gensim.models import KeyedVectors
     from sklearn.cluster import MiniBatchKMeans
@@ -55,12 +57,24 @@ def main(argv=None) -> None:
 
 
 
-def context_stats(shared: Path, out: Path, min_count: int = 3) -> None:
+# finer head words (--fine): what kind of name follows them in encyclopedic text
+FINE_HEADS = {
+    "C": "نادي النادي فريق الفريق منتخب المنتخب لاعب مدرب ناديه",  # sport clubs
+    "M": "شركة الشركة شركات مجموعة مصنع مصرف علامة ماركة",  # companies, brands
+    "V": "صحيفة جريدة مجلة قناة برنامج إذاعة موقع وكالة فيلم مسلسل كتاب رواية ألبوم أغنية",  # media, works
+    "Y": "مدينة بلدة قرية العاصمة عاصمة مدن حي محافظة ولاية",  # settlements
+    "K": "دولة جمهورية مملكة بلاد إمارة سلطنة",  # states
+}
+
+
+def context_stats(shared: Path, out: Path, min_count: int = 3, fine: bool = False) -> None:
     """Model-free distributional trigger statistics over the unlabelled arwiki text.
 
     For each word: how often the token before it is a person title, an organization head word, a
     location head word or preposition, a speech verb; and how often the next is بن/ابن. Ratios are
     binned into flags such as ``T2`` (>=10 % after a title). Written as word<TAB>flags lines.
+    ``fine`` adds the head-word kinds of FINE_HEADS, a preposition before it (I), and a masculine (N)
+    or feminine (F) nisba adjective after it (نادي ليون الفرنسي vs مدينة ليون الفرنسية).
     """
     import gzip as _gz
     import json as _json
@@ -84,6 +98,8 @@ def context_stats(shared: Path, out: Path, min_count: int = 3) -> None:
     total: Counter = Counter()
     ctx: dict[str, Counter] = defaultdict(Counter)
     bin_words = {normalize_text(w) for w in ("بن", "ابن", "بنت")}
+    fine_heads = {normalize_text(w): k for k, ws in FINE_HEADS.items() for w in ws.split()} if fine else {}
+    from pipeline.recognize.model import LOC_PREPS
     with _gz.open(shared / "text" / "arwiki_2017.jsonl.gz", "rt", encoding="utf-8") as f:
         for line in f:
             toks = TOKEN_PATTERN.findall(normalize_text(_json.loads(line)["text"]))
@@ -99,8 +115,20 @@ def context_stats(shared: Path, out: Path, min_count: int = 3) -> None:
                     ctx[w]["L"] += 1
                 if prev in SAY_VERBS:
                     ctx[w]["S"] += 1
-                if i + 1 < len(toks) and toks[i + 1] in bin_words:
+                nxt = toks[i + 1] if i + 1 < len(toks) else ""
+                if nxt in bin_words:
                     ctx[w]["B"] += 1
+                if fine:
+                    k = fine_heads.get(pl)
+                    if k:
+                        ctx[w][k] += 1
+                    if prev in LOC_PREPS:
+                        ctx[w]["I"] += 1
+                    if len(nxt) >= 5 and nxt.startswith("ال"):
+                        if nxt.endswith("ي"):
+                            ctx[w]["N"] += 1
+                        elif nxt.endswith("يه") or nxt.endswith("ية"):
+                            ctx[w]["F"] += 1
                 prev = w
     with _gz.open(out, "wt", encoding="utf-8", compresslevel=9) as f:
         for w, n in total.items():

@@ -115,9 +115,13 @@ def write_lexicon(out: Path, vectors: Path | None, shared: Path, max_cluster_wor
                 f.write(row + "\n")
         info["clusters"] = {"k": ks, "pca_bins": bool(pcab), "words": len(maps[0]),
                             "from": "k-means over skip-gram word2vec on arwiki"}
-    if context and vectors is not None and (vectors / "context.tsv.gz").exists():
-        shutil.copy(vectors / "context.tsv.gz", out / "context.tsv.gz")
-        info["context_stats"] = "distributional trigger flags over arwiki (pipeline.train.lexicon_extra)"
+    if context and vectors is not None:
+        # the finer head-word kinds (lexicon_extra --fine) when built, else the first version
+        for name, what in (("context_fine.tsv.gz", "--context-stats --fine"), ("context.tsv.gz", "--context-stats")):
+            if (vectors / name).exists():
+                shutil.copy(vectors / name, out / "context.tsv.gz")
+                info["context_stats"] = f"distributional trigger flags over arwiki (pipeline.train.lexicon_extra {what})"
+                break
     gaz = build_gazetteer(shared)
     if gaz:
         with gzip.open(out / "gazetteer.tsv.gz", "wt", encoding="utf-8", compresslevel=9) as f:
@@ -127,15 +131,16 @@ def write_lexicon(out: Path, vectors: Path | None, shared: Path, max_cluster_wor
     return info
 
 
-def train_crf(out: Path, train, c1: float, c2: float, max_iter: int) -> None:
+def train_crf(out: Path, train, c1: float, c2: float, max_iter: int, features: dict | None = None,
+              bioes: bool = False) -> None:
     import pycrfsuite
 
-    from pipeline.recognize.model import Featurizer, Lexicon
+    from pipeline.recognize.model import Featurizer, Lexicon, to_bioes
 
-    feat = Featurizer(Lexicon.load(out))
+    feat = Featurizer(Lexicon.load(out), options=features)
     trainer = pycrfsuite.Trainer(verbose=False)
     for words, tags in train:
-        trainer.append(feat.sentence(words), tags)
+        trainer.append(feat.sentence(words), to_bioes(tags) if bioes else tags)
     trainer.set_params({"c1": c1, "c2": c2, "max_iterations": max_iter,
                         "feature.possible_transitions": True, "feature.minfreq": 1})
     trainer.train(str(out / "crf.model"))
@@ -147,13 +152,11 @@ def evaluate_dir(model_dir: Path, sents) -> dict:
     rec = EntityRecognizer(model_dir)
     t0 = time.perf_counter()
     words = [w for w, _ in sents]
-    if rec.propagate is not None:  # pseudo-documents of DOC_WINDOW sentences, as pipeline.evaluation.ner does
-        from pipeline.evaluation.ner import DOC_WINDOW
+    # pseudo-documents of DOC_WINDOW sentences (propagation, document context), as pipeline.evaluation.ner does
+    from pipeline.evaluation.ner import DOC_WINDOW
 
-        docs = [words[i:i + DOC_WINDOW] for i in range(0, len(words), DOC_WINDOW)]
-        pred = [p for d in rec.predict_documents(docs) for p in d]
-    else:
-        pred = rec.predict(words)
+    docs = [words[i:i + DOC_WINDOW] for i in range(0, len(words), DOC_WINDOW)]
+    pred = [p for d in rec.predict_documents(docs) for p in d]
     secs = time.perf_counter() - t0
     res = score_spans([bio_to_spans(t) for _, t in sents], pred, ["PER", "ORG", "LOC", "MISC"])
     ntok = sum(len(w) for w, _ in sents)
@@ -209,9 +212,13 @@ def main(argv=None) -> None:
     ap.add_argument("--max-cluster-words", type=int, default=150000)
     ap.add_argument("--cluster-ks", default="200,1000")
     ap.add_argument("--pca", action="store_true", help="add binned PCA dims of the word vectors (lexicon_extra)")
-    ap.add_argument("--context", action="store_true", help="add arwiki trigger-context flags (lexicon_extra)")
+    ap.add_argument("--context", action="store_true",
+                    help="add arwiki trigger-context flags (lexicon_extra; context_fine.tsv.gz when built, else context.tsv.gz)")
     ap.add_argument("--propagate", type=float, default=None, metavar="MIN_SCORE",
                     help="document-level propagation of spans scored >= MIN_SCORE to their untagged repeats")
+    ap.add_argument("--quotes", action="store_true", help="quoted-run features (programme/product/club names)")
+    ap.add_argument("--silver", type=Path, default=None, help="silver CoNLL from pipeline.train.silver (self-training)")
+    ap.add_argument("--bioes", action="store_true", help="train on BIOES tags instead of BIO")
     ap.add_argument("--test", action="store_true", help="also score ANERcorp test / AQMAR test into meta.json")
     args = ap.parse_args(argv)
 
@@ -222,6 +229,13 @@ def main(argv=None) -> None:
         vectors.main(["--out", str(args.vectors), "--shared", str(args.shared)])
     extra = [e for e in args.extra.split(",") if e]
     train, dev, used = load_training(args.shared, extra, args.full)
+    silver_info = None
+    if args.silver:
+        silver = load_sents(args.silver)
+        train = train + silver
+        silver_info = {"path": str(args.silver), "sentences": len(silver), "tokens": sum(len(w) for w, _ in silver),
+                       "what": "arwiki sentences tagged confidently by a first-stage model (pipeline.train.silver)",
+                       "license": ARWIKI[2]}
     tmp = args.out.with_name(args.out.name + ".tmp")
     if tmp.exists():
         shutil.rmtree(tmp)
@@ -230,6 +244,7 @@ def main(argv=None) -> None:
                              args.cluster_ks, args.pca, args.context)
     meta = {"format_version": 1, "backend": args.backend, "name": "arabic-ner-" + args.backend,
             "labels": ["PER", "ORG", "LOC", "MISC"], "label_map": LABEL_MAP,
+            "features": {"quotes": args.quotes}, "tagging": "BIOES" if args.bioes else "BIO",
             "propagate": {"min_score": args.propagate, "factor": 0.6} if args.propagate is not None else None,
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "code_commit": git_commit(),
             "training": {"sources": [{"name": n, "path": "../shared/data/" + SOURCES[n][0], "what": SOURCES[n][1],
@@ -237,17 +252,19 @@ def main(argv=None) -> None:
                          "dev": "held out: last 10% of ANERcorp train sentences" + (
                              " (NOT held out: --full)" if args.full else ""),
                          "sentences": len(train), "tokens": sum(len(w) for w, _ in train),
+                         "silver": silver_info,
                          "resources": {"lexicon": lex_info,
                                        "unlabelled": {"path": "../shared/data/" + ARWIKI[0], "what": ARWIKI[1],
                                                       "license": ARWIKI[2]} if "clusters" in lex_info else None,
                                        "gazetteers": {"path": "../shared/data/" + ANERGAZET[0], "what": ANERGAZET[1],
                                                       "license": ANERGAZET[2]}},
                          "params": {"c1": args.c1, "c2": args.c2, "max_iter": args.max_iter, "extra": extra,
-                                    "cluster_ks": args.cluster_ks, "pca": args.pca, "context": args.context},
+                                    "cluster_ks": args.cluster_ks, "pca": args.pca, "context": args.context,
+                                    "quotes": args.quotes, "bioes": args.bioes},
                          "command": "python -m pipeline.train.ner " + " ".join(argv or __import__("sys").argv[1:])}}
     (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     t1 = time.time()
-    train_crf(tmp, train, args.c1, args.c2, args.max_iter)
+    train_crf(tmp, train, args.c1, args.c2, args.max_iter, meta["features"], args.bioes)
     meta["training"]["seconds"] = round(time.time() - t1)
     scores = {"anercorp_dev": short(evaluate_dir(tmp, dev))}
     if args.test:
