@@ -30,7 +30,7 @@ from ..io.readers import DEFAULT_DATE_FIELD, Failure, ReadOptions, Source, recor
 from ..table import columns_for
 from .base import (DEFAULT_CHUNK_SIZE, Progress, RunResult, RunSpec, WorkDir, build_pipeline, describe,
                    process_items, run_chunk)
-from .local import EngineError, default_workers
+from .local import EngineError, commit_outputs, default_workers, finish_result
 
 STRING_DTYPE = object
 INT_COLUMNS = ("entity_id", "start", "end", "sentence_id")
@@ -199,19 +199,10 @@ def run_sources(sources: Sequence[Source], opts: ReadOptions, spec: RunSpec, *, 
                 in_flight += 1
             for fut in window:
                 handle(fut)
-        try:
-            totals = workdir.totals(n_chunks)
-            workdir.commit(n_chunks, partitioned=True)
-        except OSError as exc:
-            raise EngineError(f"cannot write the outputs: {describe(exc)}") from None
+        totals = commit_outputs(workdir, n_chunks, partitioned=True)
     finally:
         bar.close()
-    result.chunks = n_chunks
-    result.elapsed = bar.elapsed
-    for key, value in totals.items():
-        setattr(result, key, value)
-    result.outputs = [s.path for s in spec.sinks]
-    return result
+    return finish_result(result, spec, n_chunks, bar.elapsed, totals)
 
 
 __all__ = ["extract", "run_sources", "client_for", "Failure"]

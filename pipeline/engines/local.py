@@ -115,15 +115,25 @@ def run(records: Iterable[Document | Failure], spec: RunSpec, *, manifest: dict[
                     raise EngineError(f"cannot write chunk {k}: {describe(exc)}") from None
         else:
             n_chunks = _run_pool(records, spec, done, workers, chunk_size, handle, bar)
-        try:
-            totals = workdir.totals(n_chunks)
-            workdir.commit(n_chunks)
-        except OSError as exc:
-            raise EngineError(f"cannot write the outputs: {describe(exc)}") from None
+        totals = commit_outputs(workdir, n_chunks)
     finally:
         bar.close()
+    return finish_result(result, spec, n_chunks, bar.elapsed, totals)
+
+
+def commit_outputs(workdir, n_chunks: int, partitioned: bool = False) -> dict:
+    """Assemble the sinks from the finished chunks; the run's totals (docs, words, mentions, errors)."""
+    try:
+        totals = workdir.totals(n_chunks)
+        workdir.commit(n_chunks, partitioned=partitioned)
+    except OSError as exc:
+        raise EngineError(f"cannot write the outputs: {describe(exc)}") from None
+    return totals
+
+
+def finish_result(result, spec: RunSpec, n_chunks: int, elapsed: float, totals: dict):
     result.chunks = n_chunks
-    result.elapsed = bar.elapsed
+    result.elapsed = elapsed
     for key, value in totals.items():
         setattr(result, key, value)
     result.outputs = [s.path for s in spec.sinks]
