@@ -164,7 +164,7 @@ def evaluate_dir(model_dir: Path, sents) -> dict:
     rec = EntityRecognizer(model_dir)
     t0 = time.perf_counter()
     words = [w for w, _ in sents]
-    # pseudo-documents of DOC_WINDOW sentences (propagation, document context), as pipeline.evaluation.ner does
+    # pseudo-documents of DOC_WINDOW sentences (for propagation), as pipeline.evaluation.ner does
     from pipeline.evaluation.ner import DOC_WINDOW
 
     docs = [words[i:i + DOC_WINDOW] for i in range(0, len(words), DOC_WINDOW)]
@@ -243,7 +243,15 @@ def main(argv=None) -> None:
 
         vectors.main(["--out", str(args.vectors), "--shared", str(args.shared)])
     extra = [e for e in args.extra.split(",") if e]
-    fold = tuple(int(x) for x in args.cv_fold.split("/")) if args.cv_fold else None
+    fold = None
+    if args.cv_fold:
+        try:
+            k, n = (int(x) for x in args.cv_fold.split("/"))
+        except ValueError:
+            ap.error(f"--cv-fold wants K/N, e.g. 0/5; got {args.cv_fold!r}")
+        if not 0 <= k < n:
+            ap.error(f"--cv-fold {args.cv_fold}: K must be in 0..N-1")
+        fold = (k, n)
     train, dev, used = load_training(args.shared, extra, args.full, fold)
     silver_info = None
     if args.silver:
