@@ -458,6 +458,7 @@ class BiLSTMBackend:
                         trans[i, j] = -1e4
         self.trans, self.start, self.end = trans, start, W["crf.end_transitions"]
         self._cache: dict[str, "np.ndarray"] = {}
+        self.cache_size = 20_000
         self._o = self.tags.index("O")
         _limit_blas_threads()
         self.n_tags = n
@@ -487,9 +488,10 @@ class BiLSTMBackend:
                 flags[word_flags(info, info[0][3][4:])] = 1.0
                 wi = word_lookup(w, info[2], self.words)
                 cache[w] = np.concatenate([self.emb[wi], crep[r], flags])
-            if len(cache) > 20_000:  # bounded: memory must not grow with the input
-                cache.clear()
-        return np.stack([cache[w] for w in words])
+        out = np.stack([cache[w] for w in words])
+        if len(cache) > self.cache_size:  # bounded: memory must not grow with the input (cleared after use)
+            cache.clear()
+        return out
 
     def _lstm(self, X, lens, params, reverse: bool):
         """X: (B, T, D) padded; returns (B, T, H)."""
