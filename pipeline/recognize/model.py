@@ -132,8 +132,7 @@ class Featurizer:
         self._cache: dict[str, tuple] = {}
         self._cache_size = cache_size
         # feature groups added after the first models; a model's meta.json "features" turns them on
-        self.options = dict(options or {})
-        self.quotes = bool(self.options.get("quotes"))
+        self.quotes = bool((options or {}).get("quotes"))
 
     def word_info(self, w: str) -> tuple:
         info = self._cache.get(w)

@@ -19,7 +19,7 @@ from .data import DEFAULT_SHARED
 # The shipped configuration (chosen on the held-out ANERcorp dev; see BENCHMARKS.md "## NER model").
 RECIPE = {
     "backend": "crf",
-    "args": ["--context", "coarse", "--full", "--propagate", "0.8"],
+    "args": ["--context", "--full", "--propagate", "0.8"],
     "selection": {
         "config_chosen_on": "ANERcorp dev (held out): CRF+context 73.6 vs CRF v1 72.8 vs BiLSTM-CRF 72.8 vs "
                             "spaCy efficiency 65.4; then retrained on all of ANERcorp train (--full)",

@@ -126,14 +126,11 @@ def write_lexicon(out: Path, vectors: Path | None, shared: Path, max_cluster_wor
         info["clusters"] = {"k": ks, "pca_bins": bool(pcab), "words": len(maps[0]),
                             "from": "k-means over skip-gram word2vec on arwiki"}
     if context and vectors is not None:
-        # the finer head-word kinds (lexicon_extra --fine) when built, else the first version
-        choices = {"fine": [("context_fine.tsv.gz", "--context-stats --fine")],
-                   "coarse": [("context.tsv.gz", "--context-stats")]}
-        for name, what in choices.get(context, choices["fine"] + choices["coarse"]):
-            if (vectors / name).exists():
-                shutil.copy(vectors / name, out / "context.tsv.gz")
-                info["context_stats"] = f"distributional trigger flags over arwiki (pipeline.train.lexicon_extra {what})"
-                break
+        name, what = {"coarse": ("context.tsv.gz", "--context-stats"),
+                      "fine": ("context_fine.tsv.gz", "--context-stats --fine")}[context]
+        if (vectors / name).exists():
+            shutil.copy(vectors / name, out / "context.tsv.gz")
+            info["context_stats"] = f"distributional trigger flags over arwiki (pipeline.train.lexicon_extra {what})"
     gaz = build_gazetteer(shared)
     if gaz:
         with gzip.open(out / "gazetteer.tsv.gz", "wt", encoding="utf-8", compresslevel=9) as f:
@@ -224,9 +221,9 @@ def main(argv=None) -> None:
     ap.add_argument("--max-cluster-words", type=int, default=150000)
     ap.add_argument("--cluster-ks", default="200,1000")
     ap.add_argument("--pca", action="store_true", help="add binned PCA dims of the word vectors (lexicon_extra)")
-    ap.add_argument("--context", nargs="?", const="auto", default=None, choices=["auto", "fine", "coarse"],
-                    help="add arwiki trigger-context flags from lexicon_extra: fine = context_fine.tsv.gz (--fine), "
-                         "coarse = context.tsv.gz; auto (the bare flag) = fine when built, else coarse")
+    ap.add_argument("--context", nargs="?", const="coarse", default=None, choices=["coarse", "fine"],
+                    help="add arwiki trigger-context flags from lexicon_extra: coarse (the bare flag) = "
+                         "context.tsv.gz (--context-stats), fine = context_fine.tsv.gz (--context-stats --fine)")
     ap.add_argument("--propagate", type=float, default=None, metavar="MIN_SCORE",
                     help="document-level propagation of spans scored >= MIN_SCORE to their untagged repeats")
     ap.add_argument("--quotes", action="store_true", help="quoted-run features (programme/product/club names)")

@@ -18,8 +18,7 @@ import time
 from pathlib import Path
 
 from .data import DEFAULT_SHARED
-
-ARWIKI = "text/arwiki_2017.jsonl.gz"
+from .ner import ARWIKI
 
 
 def arwiki_sentences(shared: Path, min_len: int = 6, max_len: int = 60):
@@ -28,7 +27,7 @@ def arwiki_sentences(shared: Path, min_len: int = 6, max_len: int = 60):
     from pipeline.tokenize import Tokenizer
 
     tok = Tokenizer()
-    with gzip.open(shared / ARWIKI, "rt", encoding="utf-8") as f:
+    with gzip.open(shared / ARWIKI[0], "rt", encoding="utf-8") as f:
         for line in f:
             doc = tok(Document(json.loads(line)["text"]))
             for s in doc.sentences:
