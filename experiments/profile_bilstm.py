@@ -1,6 +1,6 @@
 """Where the numpy BiLSTM-CRF baseline spends its time (cProfile), on the first 300 SaudiNewsNet articles.
 
-    .venv/bin/python experiments/profile_bilstm.py
+    .venv/bin/python experiments/profile_bilstm.py [MODEL_DIR, default models/ner/bilstm]
 """
 import cProfile, pstats, gzip, json, time, sys
 sys.path.insert(0, ".")
@@ -13,7 +13,7 @@ with gzip.open("/work/shared/data/news/saudinewsnet.jsonl.gz","rt") as f:
         t=json.loads(line)["text"]
         if t: texts.append(t)
         if len(texts)>=300: break
-rec=EntityRecognizer("models/ner/baselines/bilstm"); be=rec.backend
+rec=EntityRecognizer(sys.argv[1] if len(sys.argv) > 1 else "models/ner/bilstm"); be=rec.backend
 tok=Tokenizer(); docs=[Document(t) for t in texts]
 for d in docs: tok(d)
 sents=[]

@@ -117,11 +117,11 @@ def test_incompatible_version_error(tmp_path):
 @needs_model
 def test_corrupt_model_file_error(tmp_path):
     d = tmp_path / "m"
-    shutil.copytree(MODEL, d)
+    shutil.copytree(MODEL, d, ignore=shutil.ignore_patterns("baselines"))
     meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
-    for name in ("crf.model", "weights.npz"):
-        if (d / name).exists():
-            (d / name).write_bytes(b"garbage")
+    for name in ("crf.model", "weights.npz"):  # in the model dir or, for an ensemble, in its members' dirs
+        for path in d.rglob(name):
+            path.write_bytes(b"garbage")
     with pytest.raises(ModelError) as exc:
         EntityRecognizer(d).predict([["محمد", "في", "القاهرة"]])
     assert str(d) in str(exc.value), meta["backend"]

@@ -11,6 +11,7 @@ become O. Spans are exact: same first token, last token and type.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -213,6 +214,11 @@ def main(argv=None) -> int:
             return 2
     main_dir = Path(args.model) if args.model else default_model_dir()
     models = [("shipped " + str(main_dir), main_dir)]
+    try:  # an ensemble's members, each alone: what the ensemble adds, measured in the same run
+        members = json.loads((main_dir / "meta.json").read_text(encoding="utf-8")).get("members") or []
+    except (OSError, ValueError):
+        members = []
+    models += [(f"member {m['dir']} alone ({main_dir / m['dir']})", main_dir / m["dir"]) for m in members]
     if args.baselines is not None:
         models += [(f"baseline {b}", Path(b)) for b in args.baselines.split(",") if b]
     else:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import weakref
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -87,6 +89,20 @@ def _shape(w: str) -> str:
     return "P"
 
 
+LEXICON_FILES = ("clusters.tsv.gz", "gazetteer.tsv.gz", "context.tsv.gz")
+
+
+def _lexicon_key(model_dir: Path) -> str:
+    """Content hash of a model dir's lexicon files (clusters, gazetteer, context flags)."""
+    import hashlib
+
+    h = hashlib.sha1()
+    for name in LEXICON_FILES:
+        p = model_dir / name
+        h.update(name.encode() + (gzip.decompress(p.read_bytes()) if p.exists() else b"-"))  # gzip headers hold mtimes
+    return h.hexdigest()
+
+
 class Lexicon:
     """Word-level resources shipped with a model: clusters and gazetteer flags."""
 
@@ -98,6 +114,23 @@ class Lexicon:
 
     @classmethod
     def load(cls, model_dir: Path) -> "Lexicon":
+        """The lexicon files of a model dir; dirs with the same files share one instance (ensemble members)."""
+        key = _lexicon_key(model_dir)
+        lexicon = _LEXICONS.get(key)
+        if lexicon is None:
+            lexicon = _LEXICONS[key] = cls._read(model_dir)
+        return lexicon
+
+    def save(self, model_dir: Path) -> None:
+        """Write the lexicon files ``load`` reads (small lexicons: tests, hand-made models)."""
+        with gzip.open(model_dir / "clusters.tsv.gz", "wt", encoding="utf-8") as f:
+            f.writelines(w + "\t" + "\t".join(c) + "\n" for w, c in self.clusters.items())
+        for name, table in (("gazetteer.tsv.gz", self.gazetteer), ("context.tsv.gz", self.context)):
+            with gzip.open(model_dir / name, "wt", encoding="utf-8") as f:
+                f.writelines(f"{w}\t{flags}\n" for w, flags in table.items())
+
+    @classmethod
+    def _read(cls, model_dir: Path) -> "Lexicon":
         clusters: dict[str, tuple[str, ...]] = {}
         gaz: dict[str, str] = {}
         p = model_dir / "clusters.tsv.gz"
@@ -122,6 +155,12 @@ class Lexicon:
         return cls(clusters, gaz, ctx)
 
 
+PAD_FEATURES = {d: [f"{d}w=<pad>"] for d in (-2, -1, 1, 2)}  # offsets past the sentence's ends
+
+
+_LEXICONS: "weakref.WeakValueDictionary[str, Lexicon]" = weakref.WeakValueDictionary()
+
+
 class Featurizer:
     """CRF features. Word-level parts are cached per word type; context joins them."""
 
@@ -129,15 +168,19 @@ class Featurizer:
     # ~1.8 KB per new word type (to ~500 MB over a 31k-article dump) for no measurable speed gain
     def __init__(self, lexicon: Lexicon, cache_size: int = 20_000, options: dict | None = None):
         self.lex = lexicon
-        self._cache: dict[str, tuple] = {}
-        self._cache_size = cache_size
+        self.cache_size = cache_size
+        self.word_info = lru_cache(maxsize=cache_size)(self._word_info)  # least recently used types go first
         # feature groups added after the first models; a model's meta.json "features" turns them on
         self.quotes = bool((options or {}).get("quotes"))
 
-    def word_info(self, w: str) -> tuple:
-        info = self._cache.get(w)
-        if info is not None:
-            return info
+    def __getstate__(self):  # the cache wrapper does not pickle; rebuilt on load
+        return {k: v for k, v in self.__dict__.items() if k != "word_info"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.word_info = lru_cache(maxsize=self.cache_size)(self._word_info)
+
+    def _word_info(self, w: str) -> tuple:
         lex = self.lex
         split = split_proclitics(w)
         stem = split.stem
@@ -175,11 +218,14 @@ class Featurizer:
         for d in dctx.split(","):
             if d:
                 feats.append("d=" + d)
-        # (features, word, stem, cluster0, cluster1, trig, shape, gaz, context flags)
-        info = (feats, w, loose, cl[0] if cl else "-", cl[1] if len(cl) > 1 else "-", trig, shape, gaz, dctx)
-        if len(self._cache) < self._cache_size:
-            self._cache[w] = info
-        return info
+        c0, c1 = (cl[0] if cl else "-"), (cl[1] if len(cl) > 1 else "-")
+        # what a tagged token sees of this word when the word sits d positions away (d = -2, -1, 1, 2)
+        near = [f"w={w}", f"c={c0}", f"ls={loose}", f"C={c1}", f"s3={w[-3:]}"] + [f"t={t}" for t in trig] + \
+               ["g=" + g for g in gaz.split(",") if g] + ["d=" + d for d in dctx.split(",") if d]
+        far = [f"w={w}", f"c={c0}"] + ([f"t={trig}"] if trig else [])
+        seen = {d: [f"{d}{x}" for x in (near if d in (-1, 1) else far)] for d in (-2, -1, 1, 2)}
+        # (features, word, stem, cluster0, cluster1, trig, shape, gaz, context flags, features seen from offsets)
+        return feats, w, loose, c0, c1, trig, shape, gaz, dctx, seen
 
     def sentence(self, words: Sequence[str]) -> list[list[str]]:
         infos = [self.word_info(w or "_") for w in words]
@@ -189,26 +235,7 @@ class Featurizer:
             f = list(info[0])
             for d in (-2, -1, 1, 2):
                 j = i + d
-                if 0 <= j < n:
-                    o = infos[j]
-                    f.append(f"{d}w={o[1]}")
-                    f.append(f"{d}c={o[3]}")
-                    if d in (-1, 1):
-                        f.append(f"{d}ls={o[2]}")
-                        f.append(f"{d}C={o[4]}")
-                        f.append(f"{d}s3={o[1][-3:]}")
-                        for t in o[5]:
-                            f.append(f"{d}t={t}")
-                        for g in o[7].split(","):
-                            if g:
-                                f.append(f"{d}g={g}")
-                        for g in o[8].split(","):
-                            if g:
-                                f.append(f"{d}d={g}")
-                    elif o[5]:
-                        f.append(f"{d}t={o[5]}")
-                else:
-                    f.append(f"{d}w=<pad>")
+                f += infos[j][9][d] if 0 <= j < n else PAD_FEATURES[d]
             if i > 0:
                 f.append(f"bw={infos[i-1][1]}|{info[1]}")
                 f.append(f"bc={infos[i-1][3]}|{info[3]}")
@@ -294,35 +321,142 @@ def to_bioes(tags: Sequence[str]) -> list[str]:
 
 
 class CRFBackend:
+    """A python-crfsuite model, scored in numpy.
+
+    crfsuite's weights are read once at load; each word type's summed weights, as the token itself and as a
+    neighbour at offsets -2..2, are cached, so a token costs a few vector additions instead of ~60 feature
+    strings looked up by crfsuite. Viterbi and forward-backward run batched over sentences; the result is
+    crfsuite's own (same features, same weights; tests compare the two).
+    """
+
     name = "crf"
+    CACHE_SIZE = 30_000  # word types (~0.6 KB each)
 
     def __init__(self, model_dir: Path, meta: dict):
+        import numpy as np
         import pycrfsuite
 
+        self.np = np
         path = model_dir / meta.get("crf_file", "crf.model")
         if not path.exists():
             raise ModelError(f"NER model file {path} is missing; {TRAIN_HINT}")
-        self.tagger = pycrfsuite.Tagger()
+        self.tagger = pycrfsuite.Tagger()  # kept for feature-level use (training tools); predict needs numpy only
         try:
             self.tagger.open(str(path))
+            info = self.tagger.info()
         except Exception as exc:  # crfsuite raises ValueError/IOError on a bad file
             raise ModelError(f"NER model file {path} cannot be read ({exc}); {TRAIN_HINT}") from exc
         self.featurizer = Featurizer(Lexicon.load(model_dir), options=meta.get("features"))
+        self.tags = list(self.tagger.labels())
+        label = {t: i for i, t in enumerate(self.tags)}
+        n = len(self.tags)
+        attrs: dict[str, int] = {}
+        for a, _ in info.state_features:
+            attrs.setdefault(a, len(attrs))
+        weights = np.zeros((len(attrs), n))
+        for (a, y), w in info.state_features.items():
+            weights[attrs[a], label[y]] = w
+        self.attrs = attrs
+        self.rows = {a: weights[k] for a, k in attrs.items()}
+        self.weights = np.vstack([weights, np.zeros(n)])  # a zero row: every group of a type's features has one
+        self.trans = np.zeros((n, n))
+        for (y1, y2), w in info.transitions.items():
+            self.trans[label[y1], label[y2]] = w
+        self.pad = {d: self.weights[[attrs[f] for f in PAD_FEATURES[d] if f in attrs] + [len(attrs)]].sum(0)
+                    for d in PAD_FEATURES}
+        self.type_rows = lru_cache(maxsize=self.CACHE_SIZE)(self._type_rows)
+        self._o = self.tags.index("O")
+
+    def _type_rows(self, word: str) -> "np.ndarray":
+        """(5, n): a word type's weights as the neighbour at offset -2, -1, as the token, at +1, +2."""
+        info = self.featurizer.word_info(word)
+        seen = info[9]
+        get = self.attrs.get
+        zero = len(self.attrs)
+        idx: list[int] = []
+        starts = []
+        for features in (seen[-2], seen[-1], info[0], seen[1], seen[2]):
+            starts.append(len(idx))
+            idx.append(zero)
+            idx += [k for k in map(get, features) if k is not None]
+        return self.np.add.reduceat(self.weights[idx], starts)
+
+    def emissions(self, words: Sequence[str]):
+        """(len(words), n) state scores: the sum of the weights of each token's features."""
+        np = self.np
+        feat = self.featurizer
+        words = [w or "_" for w in words]
+        infos = [feat.word_info(w) for w in words]
+        n = len(infos)
+        M = np.stack([self.type_rows(w) for w in words])
+        E = M[:, 2].copy()
+        for d in (-2, -1, 1, 2):  # token i sees word i+d
+            k = min(abs(d), n)
+            if d < 0:
+                E[k:] += M[:n - k, d + 2]
+                E[:k] += self.pad[d]
+            else:
+                E[:n - k] += M[k:, d + 2]
+                E[n - k:] += self.pad[d]
+        rows = self.rows
+        extra = [[] for _ in range(n)]
+        for i in range(n):  # features of word pairs and sentence ends
+            f = extra[i]
+            if i > 0:
+                f.append(f"bw={infos[i-1][1]}|{infos[i][1]}")
+                f.append(f"bc={infos[i-1][3]}|{infos[i][3]}")
+            if i + 1 < n:
+                f.append(f"fw={infos[i][1]}|{infos[i+1][1]}")
+        extra[0].append("BOS")
+        extra[-1].append("EOS")
+        if feat.quotes:
+            feat._quote_features(infos, extra)
+        for i, f in enumerate(extra):
+            for a in f:
+                r = rows.get(a)
+                if r is not None:
+                    E[i] += r
+        return E
+
+    def _batches(self, sentences):
+        """(sentence indices, padded emissions (B, T, n), lengths) for batches of similar length."""
+        np = self.np
+        for idx in _length_batches(sentences, 4000):
+            lens = np.array([len(sentences[i]) for i in idx])
+            E = np.zeros((len(idx), int(lens.max()), len(self.tags)))
+            for r, i in enumerate(idx):
+                E[r, :lens[r]] = self.emissions(sentences[i])
+            yield idx, E, lens
 
     def predict(self, sentences: Sequence[Sequence[str]]) -> list[list[SpanPred]]:
-        tagger = self.tagger
-        feat = self.featurizer.sentence
-        out = []
-        for words in sentences:
-            if not words:
-                out.append([])
+        np = self.np
+        out: list[list[SpanPred]] = [[] for _ in sentences]
+        zero = np.zeros(len(self.tags))
+        for idx, E, lens in self._batches(sentences):
+            paths = viterbi(E, lens, self.trans, zero)
+            keep = [r for r, y in enumerate(paths) if any(t != self._o for t in y)]
+            if not keep:
                 continue
-            tags = tagger.tag(feat(words))
-            if all(t == "O" for t in tags):
-                out.append([])
-                continue
-            probs = [tagger.marginal(t, i) if t != "O" else 0.0 for i, t in enumerate(tags)]
-            out.append(tags_to_spans(tags, probs))
+            marg = forward_backward(E[keep], lens[keep], self.trans, zero, zero)
+            for m, r in zip(marg, keep):
+                y = paths[r]
+                out[idx[r]] = tags_to_spans([self.tags[t] for t in y], [float(m[t, k]) for t, k in enumerate(y)])
+        return out
+
+    def marginals(self, sentences, tags):
+        """Per sentence, (len, len(tags)) marginal probabilities of ``tags`` (0 for tags the model lacks)."""
+        np = self.np
+        col = [self.tags.index(t) if t in self.tags else -1 for t in tags]
+        zero = np.zeros(len(self.tags))
+        out: list = [np.zeros((0, len(tags)), dtype=np.float32) for _ in sentences]
+        for idx, E, lens in self._batches(sentences):
+            marg = forward_backward(E, lens, self.trans, zero, zero)
+            for r, i in enumerate(idx):
+                m = np.zeros((lens[r], len(tags)), dtype=np.float32)
+                for k, c in enumerate(col):
+                    if c >= 0:
+                        m[:, k] = marg[r, :lens[r], c]
+                out[i] = m
         return out
 
 
@@ -358,6 +492,12 @@ def word_flags(info: tuple, prefix: str) -> list[int]:
         if g and "d" + g in idx:  # finer context flags (lexicon_extra --fine) have no BiLSTM input
             out.append(idx["d" + g])
     return out
+
+
+def type_ids(info: tuple, ids: Sequence[dict[str, int]]) -> list[int]:
+    """Ids of a word in the BiLSTM's trainable lookups (training word, cluster 0, cluster 1); 1 = unknown."""
+    keys = (info[1], info[3], info[4])
+    return [vocab.get(key, 1) for vocab, key in zip(ids, keys)]
 
 
 def char_ids(w: str, chars: dict[str, int], max_len: int) -> list[int]:
@@ -405,6 +545,56 @@ def _length_batches(sentences, batch_words: int):
         k = j
 
 
+def viterbi(scores, lens, trans, start, end=None) -> list[list[int]]:
+    """Best tag paths of a padded batch. scores (B, T, n) per-token tag scores, trans (n, n) from -> to."""
+    import numpy as np
+
+    B, T, n = scores.shape
+    score = start + scores[:, 0]
+    back = np.zeros((B, T, n), dtype=np.int64)
+    for t in range(1, T):
+        cand = score[:, :, None] + trans[None]  # (B, from, to)
+        back[:, t] = cand.argmax(axis=1)
+        new = cand.max(axis=1) + scores[:, t]
+        score = np.where((t < lens)[:, None], new, score)
+    if end is not None:
+        score = score + end
+    last = score.argmax(axis=1)
+    paths = []
+    for r in range(B):
+        y = [int(last[r])]
+        for t in range(int(lens[r]) - 1, 0, -1):
+            y.append(int(back[r, t, y[-1]]))
+        y.reverse()
+        paths.append(y)
+    return paths
+
+
+def forward_backward(scores, lens, trans, start, end):
+    """Per-token tag marginals (B, T, n) of a padded batch of linear-chain CRF scores (B, T, n)."""
+    import numpy as np
+
+    B, T, n = scores.shape
+    alpha = np.empty((B, T, n), dtype=scores.dtype)
+    alpha[:, 0] = start + scores[:, 0]
+    for t in range(1, T):
+        a = alpha[:, t - 1][:, :, None] + trans[None]  # (B, from, to)
+        m = a.max(axis=1)
+        a = m + np.log(np.exp(a - m[:, None, :]).sum(axis=1)) + scores[:, t]
+        alpha[:, t] = np.where((t < lens)[:, None], a, alpha[:, t - 1])
+    beta = np.zeros((B, T, n), dtype=scores.dtype)
+    beta[np.arange(B), lens - 1] = end
+    for t in range(T - 2, -1, -1):
+        b = trans[None] + (scores[:, t + 1] + beta[:, t + 1])[:, None, :]  # (B, from, to)
+        m = b.max(axis=2)
+        b = m + np.log(np.exp(b - m[:, :, None]).sum(axis=2))
+        beta[:, t] = np.where((t + 1 < lens)[:, None], b, beta[:, t])
+    logz = alpha[np.arange(B), lens - 1] + end
+    mz = logz.max(axis=1, keepdims=True)
+    logz = (mz + np.log(np.exp(logz - mz).sum(axis=1, keepdims=True)))[:, :, None]
+    return np.exp(alpha + beta - logz)
+
+
 class BiLSTMBackend:
     """char-CNN + word vectors + gazetteer/trigger flags -> BiLSTM -> CRF; numpy forward pass."""
 
@@ -429,6 +619,8 @@ class BiLSTMBackend:
         self.words = {w: i for i, w in enumerate(voc["words"])}
         self.chars = {c: i for i, c in enumerate(voc["chars"])}
         self.tags = list(voc["tags"])
+        self.ids = [{v: i for i, v in enumerate(vs)} for vs in voc.get("ids", [])]
+        self.id_embs = [W[f"id_embs.{j}.weight"] for j in range(len(self.ids))]
         cfg = meta.get("config", {})
         self.max_word_len = int(cfg.get("max_word_len", 20))
         self.featurizer = Featurizer(Lexicon.load(model_dir))
@@ -439,11 +631,18 @@ class BiLSTMBackend:
         cw = W["char_conv.weight"]  # (out, in, k)
         self.ck = [cw[:, :, k].T.copy() for k in range(cw.shape[2])]  # k x (in, out)
         self.cb = W["char_conv.bias"]
-        self.lstm = []
+        H = W["lstm.weight_hh_l0"].shape[1]
+        # torch orders gates i,f,g,o; reordered to i,f,o,g so one sigmoid covers the first 3H columns
+        order = np.concatenate([np.arange(0, 2 * H), np.arange(3 * H, 4 * H), np.arange(2 * H, 3 * H)])
+        wi, bi, self.wh = [], [], []
         for suffix in ("", "_reverse"):
-            self.lstm.append((W[f"lstm.weight_ih_l0{suffix}"].T.copy(), W[f"lstm.weight_hh_l0{suffix}"].T.copy(),
-                              W[f"lstm.bias_ih_l0{suffix}"] + W[f"lstm.bias_hh_l0{suffix}"]))
-        self.H = self.lstm[0][1].shape[0]
+            wi.append(W[f"lstm.weight_ih_l0{suffix}"][order].T)
+            bi.append((W[f"lstm.bias_ih_l0{suffix}"] + W[f"lstm.bias_hh_l0{suffix}"])[order])
+            self.wh.append(np.ascontiguousarray(W[f"lstm.weight_hh_l0{suffix}"][order].T))
+        # the inputs depend on the word alone, so their projection (the largest matmul) runs once per type
+        self.wi = np.ascontiguousarray(np.concatenate(wi, axis=1))  # (D, 8H): forward | backward
+        self.bi = np.concatenate(bi)
+        self.H = H
         self.proj_w = W["proj.weight"].T.copy()
         self.proj_b = W["proj.bias"]
         n = len(self.tags)
@@ -462,8 +661,8 @@ class BiLSTMBackend:
         _limit_blas_threads()
         self.n_tags = n
 
-    def _word_vectors(self, words: list[str]):
-        """(len(words), D) input vectors; per-type cache."""
+    def _gate_inputs(self, words: list[str]):
+        """(len(words), 8H): each word's LSTM input projection for both directions; per-type cache."""
         np = self.np
         cache = self._cache
         todo = [w for w in dict.fromkeys(words) if w not in cache]
@@ -482,38 +681,49 @@ class BiLSTMBackend:
             mask = np.arange(L)[None, :] >= lens[:, None]
             conv[mask] = -np.inf
             crep = conv.max(axis=1)
+            flags = np.zeros((len(todo), self.nflags), dtype=np.float32)
+            wids = np.empty(len(todo), dtype=np.int64)
+            kids = np.empty((len(todo), len(self.ids)), dtype=np.int64)
             for r, (w, info) in enumerate(zip(todo, infos)):
-                flags = np.zeros(self.nflags, dtype=np.float32)
-                flags[word_flags(info, info[0][3][4:])] = 1.0
-                wi = word_lookup(w, info[2], self.words)
-                cache[w] = np.concatenate([self.emb[wi], crep[r], flags])
+                flags[r, word_flags(info, info[0][3][4:])] = 1.0
+                wids[r] = word_lookup(w, info[2], self.words)
+                kids[r] = type_ids(info, self.ids)
+            X = np.concatenate([self.emb[wids], crep, flags] + [e[kids[:, j]] for j, e in enumerate(self.id_embs)],
+                               axis=1)
+            G = X @ self.wi + self.bi
+            for w, g in zip(todo, G):
+                cache[w] = g
         out = np.stack([cache[w] for w in words])
         if len(cache) > self.cache_size:  # bounded: memory must not grow with the input (cleared after use)
             cache.clear()
         return out
 
-    def _lstm(self, X, lens, params, reverse: bool):
-        """X: (B, T, D) padded; returns (B, T, H)."""
+    def _lstm(self, G, lens, Wh, reverse: bool):
+        """G: (B, T, 4H) padded gate inputs (columns i,f,o,g); returns (B, T, H)."""
         np = self.np
-        Wi, Wh, b = params
-        B, T, _ = X.shape
+        B, T, _ = G.shape
         H = self.H
         if reverse:  # reverse each sequence within its length
             idx = np.arange(T)[None, :]
             ridx = np.where(idx < lens[:, None], lens[:, None] - 1 - idx, idx)
-            X = np.take_along_axis(X, ridx[:, :, None], axis=1)
-        G = X @ Wi + b  # (B, T, 4H)
+            G = np.take_along_axis(G, ridx[:, :, None], axis=1)
         h = np.zeros((B, H), dtype=np.float32)
         c = np.zeros((B, H), dtype=np.float32)
         out = np.empty((B, T, H), dtype=np.float32)
+        g = np.empty((B, 4 * H), dtype=np.float32)
         for t in range(T):
-            g = G[:, t] + h @ Wh
-            i = 1.0 / (1.0 + np.exp(-g[:, :H]))
-            f = 1.0 / (1.0 + np.exp(-g[:, H:2 * H]))
-            gg = np.tanh(g[:, 2 * H:3 * H])
-            o = 1.0 / (1.0 + np.exp(-g[:, 3 * H:]))
-            c = f * c + i * gg
-            h = o * np.tanh(c)
+            np.matmul(h, Wh, out=g)
+            g += G[:, t]
+            s = g[:, :3 * H]
+            np.negative(s, out=s)
+            np.exp(s, out=s)
+            s += 1.0
+            np.reciprocal(s, out=s)  # sigmoid of i, f, o
+            np.tanh(g[:, 3 * H:], out=g[:, 3 * H:])
+            c *= g[:, H:2 * H]
+            c += g[:, :H] * g[:, 3 * H:]
+            np.tanh(c, out=h)
+            h *= g[:, 2 * H:3 * H]
             out[:, t] = h
         if reverse:
             out = np.take_along_axis(out, ridx[:, :, None], axis=1)
@@ -524,65 +734,27 @@ class BiLSTMBackend:
         lens = np.array([len(s) for s in sentences])
         T = int(lens.max())
         flat = [w or "_" for s in sentences for w in s]
-        V = self._word_vectors(flat)
+        V = self._gate_inputs(flat)
         X = np.zeros((len(sentences), T, V.shape[1]), dtype=np.float32)
         pos = 0
         for r, s in enumerate(sentences):
             X[r, :len(s)] = V[pos:pos + len(s)]
             pos += len(s)
-        hf = self._lstm(X, lens, self.lstm[0], False)
-        hb = self._lstm(X, lens, self.lstm[1], True)
+        H4 = 4 * self.H
+        hf = self._lstm(X[:, :, :H4], lens, self.wh[0], False)
+        hb = self._lstm(X[:, :, H4:], lens, self.wh[1], True)
         return np.concatenate([hf, hb], axis=2) @ self.proj_w + self.proj_b, lens
 
-    def _decode(self, E, lens):
-        """Batched Viterbi and forward-backward marginals. E: (B, T, n)."""
-        np = self.np
-        B, T, n = E.shape
-        trans = self.trans
-        score = self.start + E[:, 0]
-        back = np.zeros((B, T, n), dtype=np.int64)
-        alpha = np.empty((B, T, n), dtype=np.float32)
-        alpha[:, 0] = score
-        for t in range(1, T):
-            live = (t < lens)[:, None]
-            cand = score[:, :, None] + trans[None]  # (B, from, to)
-            best = cand.argmax(axis=1)
-            back[:, t] = best
-            new = np.take_along_axis(cand, best[:, None, :], axis=1)[:, 0] + E[:, t]
-            score = np.where(live, new, score)
-            a = alpha[:, t - 1][:, :, None] + trans[None]
-            m = a.max(axis=1)
-            a = m + np.log(np.exp(a - m[:, None, :]).sum(axis=1)) + E[:, t]
-            alpha[:, t] = np.where(live, a, alpha[:, t - 1])
-        score = score + self.end
-        beta = np.zeros((B, T, n), dtype=np.float32)
-        beta[np.arange(B), lens - 1] = self.end
-        for t in range(T - 2, -1, -1):
-            live = (t + 1 < lens)[:, None]
-            b = trans[None] + (E[:, t + 1] + beta[:, t + 1])[:, None, :]  # (B, from, to)
-            m = b.max(axis=2)
-            b = m + np.log(np.exp(b - m[:, :, None]).sum(axis=2))
-            beta[:, t] = np.where(live, b, beta[:, t])
-        logz = alpha[np.arange(B), lens - 1] + self.end
-        mz = logz.max(axis=1, keepdims=True)
-        logz = (mz + np.log(np.exp(logz - mz).sum(axis=1, keepdims=True)))[:, :, None]
-        marg = np.exp(alpha + beta - logz)
-        paths = []
-        for r in range(B):
-            L = int(lens[r])
-            y = [int(score[r].argmax())]
-            for t in range(L - 1, 0, -1):
-                y.append(int(back[r, t, y[-1]]))
-            y.reverse()
-            paths.append(y)
-        return paths, marg
+    def _marginals(self, E, lens):
+        return forward_backward(E, lens, self.trans, self.start, self.end)
 
     def predict(self, sentences: Sequence[Sequence[str]], batch_words: int = 4000) -> list[list[SpanPred]]:
         out: list[list[SpanPred]] = [[] for _ in sentences]
         tags = self.tags
         for idx in _length_batches(sentences, batch_words):
             E, lens = self.emissions([sentences[i] for i in idx])
-            paths, marg = self._decode(E, lens)
+            paths = viterbi(E, lens, self.trans, self.start, self.end)
+            marg = self._marginals(E, lens)
             for r, i in enumerate(idx):
                 y = paths[r]
                 if all(t == self._o for t in y):
@@ -635,11 +807,17 @@ class EnsembleBackend:
         if not members:
             raise ModelError(f"NER ensemble {model_dir} lists no members in meta.json; {TRAIN_HINT}")
         self.members = []
+        featurizers: dict[tuple, Featurizer] = {}
         for m in members:
             backend, _ = load_backend(model_dir / m["dir"])
             if not hasattr(backend, "marginals"):
                 raise ModelError(f"NER ensemble member {model_dir / m['dir']} ({backend.name}) has no marginals")
             self.members.append((backend, float(m.get("weight", 1.0))))
+            # members built on the same lexicon share one featurizer, so word_info runs once per word type
+            featurizer = getattr(backend, "featurizer", None)
+            if featurizer is not None:
+                key = (id(featurizer.lex), featurizer.quotes)  # Lexicon.load shares instances by content
+                backend.featurizer = featurizers.setdefault(key, featurizer)
         self.tags = list(meta.get("tags") or BIO_TAGS)
         n = len(self.tags)
         self.allowed = np.zeros((n, n), dtype=np.float32)
@@ -658,58 +836,24 @@ class EnsembleBackend:
         for backend, w in self.members:
             ms = backend.marginals(sentences, self.tags)
             mats = [m * (w / total) for m in ms] if mats is None else [a + m * (w / total) for a, m in zip(mats, ms)]
-        out: list[list[SpanPred]] = []
-        allowed, start, tags = self.allowed, self.start, self.tags
-        for words, m in zip(sentences, mats):
-            if not len(words):
-                out.append([])
+        out: list[list[SpanPred]] = [[] for _ in sentences]
+        o = self.tags.index("O") if "O" in self.tags else -1
+        for idx in _length_batches(sentences, 4000):
+            idx = [i for i in idx if not (mats[i].argmax(1) == o).all()]  # nothing to decode: all O
+            if not idx:
                 continue
-            logp = np.log(m + 1e-9)
-            if (m.argmax(1) == 0).all() and tags[0] == "O":
-                out.append([])
-                continue
-            score = start + logp[0]
-            back = []
-            for t in range(1, len(words)):
-                c = score[:, None] + allowed
-                b = c.argmax(0)
-                back.append(b)
-                score = c[b, np.arange(len(tags))] + logp[t]
-            y = [int(score.argmax())]
-            for b in reversed(back):
-                y.append(int(b[y[-1]]))
-            y.reverse()
-            out.append(tags_to_spans([tags[i] for i in y], [float(m[i, k]) for i, k in enumerate(y)]))
+            lens = np.array([len(sentences[i]) for i in idx])
+            P = np.full((len(idx), int(lens.max()), len(self.tags)), 1e-9, dtype=np.float32)
+            for r, i in enumerate(idx):
+                P[r, :lens[r]] += mats[i]
+            paths = viterbi(np.log(P), lens, self.allowed, self.start)
+            for r, i in enumerate(idx):
+                m, y = mats[i], paths[r]
+                out[i] = tags_to_spans([self.tags[k] for k in y], [float(m[t, k]) for t, k in enumerate(y)])
         return out
 
 
 BIO_TAGS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
-
-
-def _crf_marginals(self, sentences, tags):
-    import numpy as np
-
-    t = self.tagger
-    known = set(t.labels())
-    feat = self.featurizer.sentence
-    out = []
-    for words in sentences:
-        if not words:
-            out.append(np.zeros((0, len(tags)), dtype=np.float32))
-            continue
-        t.set(feat(words))
-        n = len(words)
-        m = np.zeros((n, len(tags)), dtype=np.float32)
-        o = tags.index("O")
-        cols = [(k, y) for k, y in enumerate(tags) if y in known and y != "O"]
-        for i in range(n):
-            p_o = t.marginal("O", i)
-            m[i, o] = p_o
-            if p_o < 0.995:  # only uncertain tokens need the other tags' marginals
-                for k, y in cols:
-                    m[i, k] = t.marginal(y, i)
-        out.append(m)
-    return out
 
 
 def _bilstm_marginals(self, sentences, tags, batch_words: int = 4000):
@@ -719,13 +863,12 @@ def _bilstm_marginals(self, sentences, tags, batch_words: int = 4000):
     out: list = [np.zeros((0, len(tags)), dtype=np.float32) for _ in sentences]
     for idx in _length_batches(sentences, batch_words):
         E, lens = self.emissions([sentences[i] for i in idx])
-        _, marg = self._decode(E, lens)
+        marg = self._marginals(E, lens)
         for r, i in enumerate(idx):
             out[i] = marg[r, :len(sentences[i])][:, col]
     return out
 
 
-CRFBackend.marginals = _crf_marginals  # type: ignore[attr-defined]
 BiLSTMBackend.marginals = _bilstm_marginals  # type: ignore[attr-defined]
 
 BACKENDS = {"crf": CRFBackend, "bilstm": BiLSTMBackend, "spacy": SpacyBackend, "ensemble": EnsembleBackend}

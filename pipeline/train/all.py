@@ -4,32 +4,87 @@
 
 1. word2vec + k-means clusters on arwiki (pipeline.train.vectors)        -> build/vectors  (~5 min)
 2. trigger-context flags on arwiki (pipeline.train.lexicon_extra)          -> build/vectors  (~2 min)
-3. the tagger (RECIPE below), scored on ANERcorp dev/test and AQMAR test   -> --out
+3. the members of RECIPE, each a model dir of its own under --out          (~3 + ~8 min)
+4. the ensemble's meta.json over them, scored on ANERcorp dev/test and AQMAR test, and its model card
 Steps 1-2 are skipped when their outputs exist (--rebuild forces them).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 from .data import DEFAULT_SHARED
 
-# The shipped configuration (chosen on the held-out ANERcorp dev; see BENCHMARKS.md "## NER model").
+# The shipped configuration (chosen by 5-fold cross-validation over ANERcorp train; BENCHMARKS.md "## NER model").
 RECIPE = {
-    "backend": "crf",
-    "args": ["--context", "--full", "--propagate", "0.8"],
+    "members": [
+        {"dir": "crf", "trainer": "ner", "weight": 0.5, "args": ["--context", "--full", "--propagate", "0.8"]},
+        {"dir": "bilstm", "trainer": "bilstm", "weight": 0.5,
+         "args": ["--full", "--hidden", "64", "--epochs", "16", "--threads", "2"]},
+    ],
+    "propagate": {"min_score": 0.8, "factor": 0.6},
     "selection": {
-        "config_chosen_on": "ANERcorp dev (held out): CRF+context 73.6 vs CRF v1 72.8 vs BiLSTM-CRF 72.8 vs "
-                            "spaCy efficiency 65.4; then retrained on all of ANERcorp train (--full)",
+        "config_chosen_on": "5-fold cross-validation over ANERcorp train (experiments/cv_ensemble.sh): mean of the "
+                            "CRF's and the BiLSTM-CRF's per-token marginals vs either alone (BENCHMARKS.md)",
         "propagation": "document-level propagation of spans scored >= 0.8 to untagged repeats (first word may "
-                       "carry proclitics): ANERcorp dev 73.6 -> 75.15 (pseudo-documents of 20 sentences)",
-        "not_shipped": "quoted-run features + finer arwiki head kinds + BIOES (dev 76.8) and + silver arwiki "
-                       "self-training (dev 77.3) gave nothing in 5-fold cross-validation over ANERcorp train "
-                       "(see BENCHMARKS.md); the simpler model stays (models/ner/baselines/crf_v3_silver for comparison)",
+                       "carry proclitics): ANERcorp dev 73.6 -> 75.15 for the CRF (pseudo-documents of 20 sentences)",
+        "not_shipped": "quoted-run features + finer arwiki head kinds + BIOES and silver arwiki self-training gave "
+                       "nothing in 5-fold cross-validation (models/ner/baselines/crf_v3_silver for comparison)",
     },
 }
+
+
+def train_member(member: dict, out: Path, common: list[str]) -> None:
+    if member["trainer"] == "ner":
+        from . import ner as trainer
+    else:
+        from . import bilstm as trainer
+    trainer.main(["--out", str(out)] + common + member["args"])
+
+
+def write_ensemble(out: Path, shared: Path, seconds: float) -> None:
+    """The ensemble's meta.json (members, sources, scores) and model card, for members already under ``out``."""
+    from pipeline.evaluation.ner import LABEL_MAP
+
+    from .card import write_card
+    from .ner import DEV_FRACTION, dir_size, evaluate_dir, git_commit, load_sents, short, SOURCES
+
+    members = [json.loads((out / m["dir"] / "meta.json").read_text(encoding="utf-8")) for m in RECIPE["members"]]
+    sources = {s["name"]: s for mm in members for s in mm["training"]["sources"]}
+    meta = {
+        "format_version": 1, "backend": "ensemble", "name": "arabic-ner (CRF ⊕ BiLSTM-CRF)",
+        "labels": ["PER", "ORG", "LOC", "MISC"], "label_map": LABEL_MAP,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "code_commit": git_commit(),
+        "members": [{"dir": m["dir"], "weight": m["weight"]} for m in RECIPE["members"]],
+        "propagate": RECIPE["propagate"],
+        "training": {
+            "sources": list(sources.values()),
+            "dev": members[0]["training"]["dev"],
+            "sentences": members[0]["training"]["sentences"], "tokens": members[0]["training"]["tokens"],
+            "resources": members[-1]["training"]["resources"],
+            "members": {m["dir"]: mm["training"]["command"] for m, mm in zip(RECIPE["members"], members)},
+            "command": "python -m pipeline.train.all --out " + str(out),
+            "seconds": round(seconds),
+        },
+        "selection": RECIPE["selection"],
+    }
+    (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    aner = load_sents(shared / SOURCES["anercorp"][0])
+    scores = {"anercorp_dev": short(evaluate_dir(out, aner[-int(len(aner) * DEV_FRACTION):]))}
+    for key, rel in (("anercorp_test", "ner/anercorp/test.txt"), ("aqmar_test", "ner/aqmar/test.txt")):
+        scores[key] = short(evaluate_dir(out, load_sents(shared / rel)))
+    scores["note"] = ("test/AQMAR scores with document-level propagation over pseudo-documents of 20 sentences; "
+                      "dev was seen in training (--full). Members alone: " + "; ".join(
+                          f"{m['dir']} test {mm['scores']['anercorp_test']['micro_f1']}"
+                          for m, mm in zip(RECIPE["members"], members)))
+    meta["scores"] = scores
+    meta["size_bytes"] = dir_size(out)
+    (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_card(out)
 
 
 def main(argv=None) -> None:
@@ -51,28 +106,17 @@ def main(argv=None) -> None:
 
         lexicon_extra.main(["--vectors", str(args.vectors), "--shared", str(args.shared), "--clusters", "",
                             "--pca", "0", "--context-stats"])
-    common = ["--out", str(args.out), "--shared", str(args.shared), "--vectors", str(args.vectors), "--test"]
-    if RECIPE["backend"] == "crf":
-        from . import ner
+    from .ner import replace_dir
 
-        ner.main(common + RECIPE["args"])
-    else:
-        from . import bilstm
-
-        bilstm.main(common + RECIPE["args"])
-    import json
-
-    from .card import write_card
-
-    meta_path = args.out / "meta.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["selection"] = RECIPE["selection"]
-    meta["training"]["command"] = "python -m pipeline.train.all --out " + str(args.out) + "  (= " + \
-        meta["training"]["command"] + ", after pipeline.train.vectors and pipeline.train.lexicon_extra --context-stats)"
-    meta.setdefault("scores", {})["note"] = ("test/AQMAR scores with document-level propagation over pseudo-documents "
-                                             "of 20 sentences; dev was seen in training (--full)")
-    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
-    write_card(args.out)
+    tmp = args.out.with_name(args.out.name + ".all.tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    common = ["--shared", str(args.shared), "--vectors", str(args.vectors), "--test"]
+    for member in RECIPE["members"]:
+        train_member(member, tmp / member["dir"], common)
+    write_ensemble(tmp, args.shared, time.time() - t0)
+    replace_dir(tmp, args.out)  # keeps args.out/baselines
     print(f"done in {time.time() - t0:.0f}s")
 
 

@@ -18,6 +18,7 @@ import shutil
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 import torch
@@ -26,8 +27,8 @@ from torch import nn
 from pipeline.evaluation.ner import LABEL_MAP
 
 from .data import DEFAULT_SHARED
-from .ner import ANERGAZET, replace_dir, ARWIKI, SOURCES, dir_size, evaluate_dir, git_commit, load_sents, load_training, short, \
-    write_lexicon
+from .ner import ANERGAZET, ARWIKI, SOURCES, dir_size, evaluate_dir, git_commit, load_sents, load_training, parse_fold, \
+    replace_dir, short, write_lexicon
 
 TAGS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
 
@@ -59,23 +60,26 @@ class CRF(nn.Module):
 
 class Tagger(nn.Module):
     def __init__(self, vectors: np.ndarray, n_chars: int, n_flags: int, n_tags: int, char_dim=30, char_out=50,
-                 hidden=128, dropout=0.5):
+                 hidden=128, dropout=0.5, id_sizes: Sequence[int] = (), id_dims: Sequence[int] = ()):
         super().__init__()
         self.word_emb = nn.Embedding.from_pretrained(torch.tensor(vectors), freeze=True)
         self.char_emb = nn.Embedding(n_chars, char_dim, padding_idx=0)
         self.char_conv = nn.Conv1d(char_dim, char_out, 3, padding=1)
+        # trainable lookups (training words, the two cluster ids): what the CRF memorizes, the frozen vectors cannot
+        self.id_embs = nn.ModuleList(nn.Embedding(n, d, padding_idx=0) for n, d in zip(id_sizes, id_dims))
         self.drop = nn.Dropout(dropout)
-        self.lstm = nn.LSTM(vectors.shape[1] + char_out + n_flags, hidden, bidirectional=True, batch_first=True)
+        self.lstm = nn.LSTM(vectors.shape[1] + char_out + n_flags + sum(id_dims), hidden, bidirectional=True,
+                            batch_first=True)
         self.proj = nn.Linear(2 * hidden, n_tags)
         self.crf = CRF(n_tags)
 
-    def emissions(self, w, c, f, lens):
+    def emissions(self, w, c, f, k, lens):
         B, T, L = c.shape
         ce = self.char_emb(c.view(B * T, L)).transpose(1, 2)  # (BT, dc, L)
         conv = self.char_conv(ce)
         conv = conv.masked_fill((c.view(B * T, L) == 0)[:, None, :], -1e4)
         crep = conv.max(dim=2).values.view(B, T, -1)
-        x = torch.cat([self.word_emb(w), crep, f], dim=2)
+        x = torch.cat([self.word_emb(w), crep, f] + [e(k[:, :, j]) for j, e in enumerate(self.id_embs)], dim=2)
         x = self.drop(x)
         packed = nn.utils.rnn.pack_padded_sequence(x, lens, batch_first=True, enforce_sorted=False)
         h, _ = self.lstm(packed)
@@ -103,8 +107,19 @@ def build_vocab(kv, train_words: set[str], max_words: int):
     return words, vec
 
 
-def encode(sents, feat, words_idx, chars_idx, max_len):
-    from pipeline.recognize.model import FLAG_NAMES, char_ids, word_flags, word_lookup
+def id_vocabs(train, feat, lexicon, min_count: int = 2) -> list[list[str]]:
+    """Vocabularies of the trainable lookups: training words seen ``min_count``+ times, cluster ids."""
+    from collections import Counter
+
+    counts = Counter(w or "_" for ws, _ in train for w in ws)
+    words = ["<pad>", "<unk>"] + sorted(w for w, n in counts.items() if n >= min_count)
+    c0 = ["<pad>", "<unk>", "-"] + sorted({c[0] for c in lexicon.clusters.values() if c})
+    c1 = ["<pad>", "<unk>", "-"] + sorted({c[1] for c in lexicon.clusters.values() if len(c) > 1})
+    return [words, c0, c1]
+
+
+def encode(sents, feat, words_idx, chars_idx, max_len, ids: Sequence[dict[str, int]] = ()):
+    from pipeline.recognize.model import FLAG_NAMES, char_ids, type_ids, word_flags, word_lookup
 
     tag_idx = {t: i for i, t in enumerate(TAGS)}
     out = []
@@ -116,7 +131,8 @@ def encode(sents, feat, words_idx, chars_idx, max_len):
         fl = np.zeros((len(ws), len(FLAG_NAMES)), dtype=np.float32)
         for r, info in enumerate(infos):
             fl[r, word_flags(info, info[0][3][4:])] = 1.0
-        out.append((wid, cid, fl, [tag_idx[t] for t in tags]))
+        kid = [type_ids(info, ids) for info in infos]
+        out.append((wid, cid, fl, kid, [tag_idx[t] for t in tags]))
     return out
 
 
@@ -127,33 +143,40 @@ def batchify(items, word_dropout=0.0):
     w = torch.zeros(B, T, dtype=torch.long)
     c = torch.zeros(B, T, L, dtype=torch.long)
     f = torch.zeros(B, T, items[0][2].shape[1])
+    k = torch.zeros(B, T, len(items[0][3][0]), dtype=torch.long)
     y = torch.zeros(B, T, dtype=torch.long)
     mask = torch.zeros(B, T, dtype=torch.bool)
     lens = []
-    for b, (wid, cid, fl, tags) in enumerate(items):
+    for b, (wid, cid, fl, kid, tags) in enumerate(items):
         n = len(wid)
         lens.append(n)
         ww = torch.tensor(wid)
-        if word_dropout:
-            ww = torch.where(torch.rand(n) < word_dropout, torch.ones_like(ww), ww)
+        drop = torch.rand(n) < word_dropout if word_dropout else None
+        if drop is not None:
+            ww = torch.where(drop, torch.ones_like(ww), ww)
         w[b, :n] = ww
         for t, cc in enumerate(cid):
             c[b, t, :len(cc)] = torch.tensor(cc) if cc else 0
         f[b, :n] = torch.from_numpy(fl)
+        if k.shape[2]:
+            kk = torch.tensor(kid)
+            if drop is not None:  # the training word's own lookup is dropped with it (1 = unknown)
+                kk[:, 0] = torch.where(drop, torch.ones_like(kk[:, 0]), kk[:, 0])
+            k[b, :n] = kk
         y[b, :n] = torch.tensor(tags)
         mask[b, :n] = True
-    return w, c, f, y, mask, torch.tensor(lens)
+    return w, c, f, k, y, mask, torch.tensor(lens)
 
 
-def export(model: Tagger, out: Path, words, chars, meta: dict) -> None:
+def export(model: Tagger, out: Path, words, chars, meta: dict, ids: Sequence[list[str]] = ()) -> None:
     sd = {k: v.detach().cpu().numpy() for k, v in model.state_dict().items()}
     arrays = {"word_emb": sd["word_emb.weight"].astype(np.float16), "char_emb": sd["char_emb.weight"]}
     for k, v in sd.items():
-        if k.startswith(("char_conv.", "lstm.", "proj.", "crf.")):
+        if k.startswith(("char_conv.", "lstm.", "proj.", "crf.", "id_embs.")):
             arrays[k] = v
     np.savez_compressed(out / "weights.npz", **arrays)
     with gzip.open(out / "vocab.json.gz", "wt", encoding="utf-8", compresslevel=9) as f:
-        json.dump({"words": words, "chars": chars, "tags": TAGS}, f, ensure_ascii=False)
+        json.dump({"words": words, "chars": chars, "tags": TAGS, "ids": list(ids)}, f, ensure_ascii=False)
     (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
@@ -176,6 +199,13 @@ def main(argv=None) -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--max-minutes", type=float, default=40)
+    ap.add_argument("--id-embeddings", default="", metavar="D_WORD,D_C0,D_C1",
+                    help="trainable lookups of training words (seen twice+) and both cluster ids, e.g. 32,16,16")
+    ap.add_argument("--cv-fold", default=None, metavar="K/N",
+                    help="hold out the K-th of N contiguous blocks of ANERcorp train as dev (cross-validation)")
+    ap.add_argument("--fixed-epochs", action="store_true",
+                    help="train exactly --epochs epochs and keep the last (no selection on dev; implied by --full, "
+                         "whose dev was seen in training)")
     ap.add_argument("--test", action="store_true")
     ap.add_argument("--limit", type=int, default=0, help="smoke test: use only the first N training sentences")
     args = ap.parse_args(argv)
@@ -188,14 +218,15 @@ def main(argv=None) -> None:
 
     t0 = time.time()
     extra = [e for e in args.extra.split(",") if e]
-    train, dev, used = load_training(args.shared, extra, args.full)
+    fixed = args.fixed_epochs or args.full
+    train, dev, used = load_training(args.shared, extra, args.full, parse_fold(ap, args.cv_fold))
     if args.limit:
         train, dev = train[:args.limit], dev[:args.limit]
     tmp = args.out.with_name(args.out.name + ".tmp")
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
-    lex_info = write_lexicon(tmp, args.vectors, args.shared, 150000, context=not args.no_context)
+    lex_info = write_lexicon(tmp, args.vectors, args.shared, 150000, context=None if args.no_context else "coarse")
     feat = Featurizer(Lexicon.load(tmp))
     kv = KeyedVectors.load(str(args.vectors / "w2v.kv"))
     train_words = {w for ws, _ in train for w in ws}
@@ -208,18 +239,26 @@ def main(argv=None) -> None:
     chars = ["<pad>", "<unk>"] + [ch for ch, n in cc.most_common() if n >= 2]
     chars_idx = {c: i for i, c in enumerate(chars)}
     max_len = 20
-    tr = encode(train, feat, words_idx, chars_idx, max_len)
-    model = Tagger(vec, len(chars), len(FLAG_NAMES), len(TAGS), hidden=args.hidden, dropout=args.dropout)
+    id_dims = [int(d) for d in args.id_embeddings.split(",") if d]
+    ids = id_vocabs(train, feat, feat.lex)[:len(id_dims)] if id_dims else []
+    ids_idx = [{v: i for i, v in enumerate(vs)} for vs in ids]
+    tr = encode(train, feat, words_idx, chars_idx, max_len, ids_idx)
+    model = Tagger(vec, len(chars), len(FLAG_NAMES), len(TAGS), hidden=args.hidden, dropout=args.dropout,
+                   id_sizes=[len(v) for v in ids], id_dims=id_dims)
     opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=args.lr)
     meta = {"format_version": 1, "backend": "bilstm", "name": "arabic-ner-bilstm",
             "labels": ["PER", "ORG", "LOC", "MISC"], "label_map": LABEL_MAP,
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "code_commit": git_commit(),
             "config": {"max_word_len": max_len, "hidden": args.hidden, "char_dim": 30, "char_out": 50,
-                       "word_dim": int(vec.shape[1]), "vocab": len(words), "flags": list(FLAG_NAMES)},
+                       "word_dim": int(vec.shape[1]), "vocab": len(words), "flags": list(FLAG_NAMES),
+                       "id_embeddings": {"dims": id_dims, "sizes": [len(v) for v in ids]}},
             "training": {"sources": [{"name": n, "path": "../shared/data/" + SOURCES[n][0], "what": SOURCES[n][1],
                                       "license": SOURCES[n][2]} for n in used],
-                         "dev": "held out: last 10% of ANERcorp train sentences" + (
-                             " (NOT held out: --full)" if args.full else ""),
+                         "dev": (f"held out: block {args.cv_fold} of ANERcorp train" if args.cv_fold else
+                                 "held out: last 10% of ANERcorp train sentences" + (
+                                     " (NOT held out: --full)" if args.full else "")),
+                         "epochs": f"fixed: {args.epochs}, the last kept" if fixed else
+                                   f"best on dev of up to {args.epochs} (patience {args.patience})",
                          "sentences": len(train), "tokens": sum(len(w) for w, _ in train),
                          "resources": {"lexicon": lex_info,
                                        "unlabelled": {"path": "../shared/data/" + ARWIKI[0], "what": ARWIKI[1],
@@ -242,8 +281,8 @@ def main(argv=None) -> None:
         random.shuffle(batches)
         tot = 0.0
         for bi in batches:
-            w, c, f, y, mask, lens = batchify([tr[i] for i in bi], args.word_dropout)
-            E = model.emissions(w, c, f, lens)
+            w, c, f, k, y, mask, lens = batchify([tr[i] for i in bi], args.word_dropout)
+            E = model.emissions(w, c, f, k, lens)
             loss = model.crf.nll(E, y, mask)
             opt.zero_grad()
             loss.backward()
@@ -251,24 +290,24 @@ def main(argv=None) -> None:
             opt.step()
             tot += loss.item()
         model.eval()
-        export(model, tmp, words, chars, meta)
+        export(model, tmp, words, chars, meta, ids)
         res = evaluate_dir(tmp, dev)
         f1 = res["micro"]["f1"]
         print(f"epoch {ep+1}: loss {tot/len(batches):.3f}, dev F1 {100*f1:.2f} "
               f"({' '.join('%s %.1f' % (t, 100 * m['f1']) for t, m in res['per_type'].items())}) "
               f"{res['words_per_s']:.0f} w/s, {time.time()-te:.0f}s", flush=True)
-        if f1 > best:
+        if f1 > best or fixed:
             best, best_ep, bad = f1, ep + 1, 0
             torch.save(model.state_dict(), tmp / "best.pt")
         else:
             bad += 1
-        if bad >= args.patience or (time.time() - t0) / 60 > args.max_minutes:
+        if (bad >= args.patience and not fixed) or (time.time() - t0) / 60 > args.max_minutes:
             break
     model.load_state_dict(torch.load(tmp / "best.pt"))
     (tmp / "best.pt").unlink()
     meta["training"]["best_epoch"] = best_ep
     meta["training"]["seconds"] = round(time.time() - t0)
-    export(model, tmp, words, chars, meta)
+    export(model, tmp, words, chars, meta, ids)
     scores = {"anercorp_dev": short(evaluate_dir(tmp, dev))}
     if args.test:
         for key, rel in (("anercorp_test", "ner/anercorp/test.txt"), ("aqmar_test", "ner/aqmar/test.txt")):

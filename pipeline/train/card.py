@@ -64,6 +64,10 @@ def write_card(model_dir: Path, notes: str = "") -> str:
         "bilstm": "char-CNN (30→50, width 3) + frozen 100-d skip-gram word vectors pretrained on arwiki + binary "
                   "gazetteer/trigger/proclitic flags → BiLSTM → CRF, trained in torch and run in numpy (no torch "
                   "at run time). Confidence = mean marginal probability (forward-backward) of the entity's tags.",
+        "ensemble": "weighted mean of the per-token tag marginals of its members (" + ", ".join(
+            f"`{m['dir']}/` × {m.get('weight', 1.0)}" for m in meta.get("members", [])) + "; each a model dir with "
+            "its own meta.json and card, usable alone), then BIO-constrained Viterbi. Members built on the same "
+            "lexicon share one featurizer at run time. Confidence = the mean marginal of the entity's tags.",
     }.get(backend, backend)
     card = f"""# Model card: {meta.get('name', 'arabic-ner')} (`{model_dir.name}`)
 

@@ -43,6 +43,19 @@ def load_sents(path: Path, label_map=None) -> list[tuple[list[str], list[str]]]:
     return [([normalize_text(t) for t in toks], tags) for toks, tags in read_conll(path, label_map)]
 
 
+def parse_fold(ap: argparse.ArgumentParser, value: str | None) -> tuple[int, int] | None:
+    """``--cv-fold K/N`` -> (K, N); a bad value is an argparse error."""
+    if not value:
+        return None
+    try:
+        k, n = (int(x) for x in value.split("/"))
+    except ValueError:
+        ap.error(f"--cv-fold wants K/N, e.g. 0/5; got {value!r}")
+    if not 0 <= k < n:
+        ap.error(f"--cv-fold {value}: K must be in 0..N-1")
+    return k, n
+
+
 def load_training(shared: Path, extra: list[str], full: bool, fold: tuple[int, int] | None = None):
     """ANERcorp train minus the dev part (unless ``full``), plus ``extra`` sets.
 
@@ -240,15 +253,7 @@ def main(argv=None) -> None:
 
         vectors.main(["--out", str(args.vectors), "--shared", str(args.shared)])
     extra = [e for e in args.extra.split(",") if e]
-    fold = None
-    if args.cv_fold:
-        try:
-            k, n = (int(x) for x in args.cv_fold.split("/"))
-        except ValueError:
-            ap.error(f"--cv-fold wants K/N, e.g. 0/5; got {args.cv_fold!r}")
-        if not 0 <= k < n:
-            ap.error(f"--cv-fold {args.cv_fold}: K must be in 0..N-1")
-        fold = (k, n)
+    fold = parse_fold(ap, args.cv_fold)
     train, dev, used = load_training(args.shared, extra, args.full, fold)
     silver_info = None
     if args.silver:

@@ -1,0 +1,62 @@
+"""The numpy BiLSTM-CRF run time computes what the torch model it was exported from computes."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from pipeline.recognize.model import FLAG_NAMES, BiLSTMBackend, Featurizer, Lexicon  # noqa: E402
+from pipeline.train import bilstm  # noqa: E402
+
+TRAIN = [
+    ("قال الرئيس جورج بوش في واشنطن".split(), ["O", "O", "B-PER", "I-PER", "O", "B-LOC"]),
+    ("اعلنت منظمة التعاون الاسلامي في لندن".split(), ["O", "B-ORG", "I-ORG", "I-ORG", "O", "B-LOC"]),
+    ("وصل بوش الي لندن".split(), ["O", "B-PER", "O", "B-LOC"]),
+]
+SENTENCES = [ws for ws, _ in TRAIN] + [["غريب"], "في لندن قال محمد علي انه سيزور واشنطن وبغداد".split()]
+
+
+def build(tmp_path, id_dims):
+    lexicon = Lexicon(clusters={"بوش": ("7", "70"), "لندن": ("3", "30"), "واشنطن": ("3", "31")},
+                      gazetteer={"لندن": "LOC1"}, context={"الرئيس": "T1"})
+    lexicon.save(tmp_path)
+    feat = Featurizer(lexicon)
+    words = ["<pad>", "<unk>", "قال", "في", "لندن", "بوش"]
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(len(words), 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)  # unit length, as build_vocab makes them
+    chars = ["<pad>", "<unk>"] + sorted({c for ws, _ in TRAIN for w in ws for c in w})
+    ids = bilstm.id_vocabs(TRAIN, feat, lexicon, min_count=1)[:len(id_dims)]
+    torch.manual_seed(0)
+    model = bilstm.Tagger(vectors, len(chars), len(FLAG_NAMES), len(bilstm.TAGS), hidden=6, dropout=0.0,
+                          id_sizes=[len(v) for v in ids], id_dims=id_dims)
+    with torch.no_grad():  # non-trivial CRF weights
+        for p in model.crf.parameters():
+            p.normal_()
+    model.eval()
+    meta = {"format_version": 1, "backend": "bilstm", "config": {"max_word_len": 20}}
+    bilstm.export(model, tmp_path, words, chars, meta, ids)
+    widx, cidx = {w: i for i, w in enumerate(words)}, {c: i for i, c in enumerate(chars)}
+    items = bilstm.encode([(ws, ["O"] * len(ws)) for ws in SENTENCES], feat, widx, cidx, 20,
+                          [{v: i for i, v in enumerate(vs)} for vs in ids])
+    return model, items, BiLSTMBackend(tmp_path, meta)
+
+
+@pytest.mark.parametrize("id_dims", [[], [5, 3, 3]])
+def test_numpy_emissions_equal_torch(tmp_path, id_dims):
+    model, items, backend = build(tmp_path, id_dims)
+    w, c, f, k, _, _, lens = bilstm.batchify(items)
+    with torch.no_grad():
+        expected = model.emissions(w, c, f, k, lens).numpy()
+    got, got_lens = backend.emissions(SENTENCES)
+    assert list(got_lens) == [len(s) for s in SENTENCES]
+    for r, s in enumerate(SENTENCES):
+        # word vectors are stored as float16: agreement to ~1e-4, where a wrong gate order or offset is ~1e-1
+        np.testing.assert_allclose(got[r, :len(s)], expected[r, :len(s)], atol=1e-3)
+    # marginals are distributions; the predicted spans are scored in (0, 1]
+    for m, s in zip(backend.marginals(SENTENCES, bilstm.TAGS), SENTENCES):
+        np.testing.assert_allclose(m.sum(axis=1), np.ones(len(s)), atol=1e-4)
+    assert all(0.0 < span[3] <= 1.0 for p in backend.predict(SENTENCES) for span in p)
