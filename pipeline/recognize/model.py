@@ -703,15 +703,14 @@ class BiLSTMBackend:
         np = self.np
         B, T, _ = G.shape
         H = self.H
-        if reverse:  # reverse each sequence within its length
-            idx = np.arange(T)[None, :]
-            ridx = np.where(idx < lens[:, None], lens[:, None] - 1 - idx, idx)
-            G = np.take_along_axis(G, ridx[:, :, None], axis=1)
         h = np.zeros((B, H), dtype=np.float32)
         c = np.zeros((B, H), dtype=np.float32)
         out = np.empty((B, T, H), dtype=np.float32)
         g = np.empty((B, 4 * H), dtype=np.float32)
-        for t in range(T):
+        # backwards: right to left over the padded batch; states are zeroed past each sentence's end, so each
+        # sentence starts from a zero state at its last real token
+        live = (np.arange(T)[:, None] < lens[None, :]).astype(np.float32)[:, :, None] if reverse else None
+        for t in (range(T - 1, -1, -1) if reverse else range(T)):
             np.matmul(h, Wh, out=g)
             g += G[:, t]
             s = g[:, :3 * H]
@@ -722,11 +721,11 @@ class BiLSTMBackend:
             np.tanh(g[:, 3 * H:], out=g[:, 3 * H:])
             c *= g[:, H:2 * H]
             c += g[:, :H] * g[:, 3 * H:]
+            if reverse:
+                c *= live[t]
             np.tanh(c, out=h)
             h *= g[:, 2 * H:3 * H]
             out[:, t] = h
-        if reverse:
-            out = np.take_along_axis(out, ridx[:, :, None], axis=1)
         return out
 
     def emissions(self, sentences: Sequence[Sequence[str]]):
