@@ -369,8 +369,10 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path):
 def test_ctrl_c_stops_cleanly_with_exit_130_and_resumes(tmp_path, config_file):
     inp = write_jsonl(tmp_path / "in.jsonl", make_records(80))
     out = tmp_path / "o.jsonl"
+    # 0.2 s a document keeps the run going for ~8 s: on a loaded machine a faster run ended before the signal
+    slow = _slow_config(tmp_path, 0.2)
     cmd = [str(CLI) if CLI.exists() else sys.executable] + ([] if CLI.exists() else ["-m", "pipeline"])
-    proc = subprocess.Popen(cmd + ["extract", str(inp), "-o", str(out), "--config", str(_slow_config(tmp_path, 0.05)),
+    proc = subprocess.Popen(cmd + ["extract", str(inp), "-o", str(out), "--config", str(slow),
                                    "--workers", "2", "--chunk-size", "5"],
                             env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     partial = tmp_path / "o.jsonl.partial"
@@ -383,7 +385,6 @@ def test_ctrl_c_stops_cleanly_with_exit_130_and_resumes(tmp_path, config_file):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert b"--resume" in err and not out.exists() and partial.is_dir()
-    slow = _slow_config(tmp_path, 0.05)
     res = run_cli("extract", inp, "-o", out, "--config", config_file, "--chunk-size", "5", "--resume")
     assert res.returncode == 2 and b"different config" in res.stderr  # parts of another pipeline are not mixed in
     res = run_cli("extract", inp, "-o", out, "--config", slow, "--chunk-size", "5", "--resume")
