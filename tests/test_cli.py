@@ -374,7 +374,10 @@ def test_ctrl_c_stops_cleanly_with_exit_130_and_resumes(tmp_path, config_file):
     cmd = [str(CLI) if CLI.exists() else sys.executable] + ([] if CLI.exists() else ["-m", "pipeline"])
     proc = subprocess.Popen(cmd + ["extract", str(inp), "-o", str(out), "--config", str(slow),
                                    "--workers", "2", "--chunk-size", "5"],
-                            env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            # a child inherits an ignored SIGINT (set in this process by libraries some earlier
+                            # tests load), and would then ignore the Ctrl-C this test sends
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     partial = tmp_path / "o.jsonl.partial"
     deadline = time.time() + 90
     while time.time() < deadline and proc.poll() is None:
