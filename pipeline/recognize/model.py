@@ -173,13 +173,6 @@ class Featurizer:
         # feature groups added after the first models; a model's meta.json "features" turns them on
         self.quotes = bool((options or {}).get("quotes"))
 
-    def __getstate__(self):  # the cache wrapper does not pickle; rebuilt on load
-        return {k: v for k, v in self.__dict__.items() if k != "word_info"}
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self.word_info = lru_cache(maxsize=self.cache_size)(self._word_info)
-
     def _word_info(self, w: str) -> tuple:
         lex = self.lex
         split = split_proclitics(w)
@@ -357,7 +350,6 @@ class CRFBackend:
         for (a, y), w in info.state_features.items():
             weights[attrs[a], label[y]] = w
         self.attrs = attrs
-        self.rows = {a: weights[k] for a, k in attrs.items()}
         self.weights = np.vstack([weights, np.zeros(n)])  # a zero row: every group of a type's features has one
         self.trans = np.zeros((n, n))
         for (y1, y2), w in info.transitions.items():
@@ -365,7 +357,6 @@ class CRFBackend:
         self.pad = {d: self.weights[[attrs[f] for f in PAD_FEATURES[d] if f in attrs] + [len(attrs)]].sum(0)
                     for d in PAD_FEATURES}
         self.type_rows = lru_cache(maxsize=self.CACHE_SIZE)(self._type_rows)
-        self._o = self.tags.index("O")
 
     def _type_rows(self, word: str) -> "np.ndarray":
         """(5, n): a word type's weights as the neighbour at offset -2, -1, as the token, at +1, +2."""
@@ -398,7 +389,6 @@ class CRFBackend:
             else:
                 E[:n - k] += M[k:, d + 2]
                 E[n - k:] += self.pad[d]
-        rows = self.rows
         extra = [[] for _ in range(n)]
         for i in range(n):  # features of word pairs and sentence ends
             f = extra[i]
@@ -411,11 +401,12 @@ class CRFBackend:
         extra[-1].append("EOS")
         if feat.quotes:
             feat._quote_features(infos, extra)
+        attrs, weights = self.attrs, self.weights
         for i, f in enumerate(extra):
             for a in f:
-                r = rows.get(a)
-                if r is not None:
-                    E[i] += r
+                k = attrs.get(a)
+                if k is not None:
+                    E[i] += weights[k]
         return E
 
     def _batches(self, sentences):
@@ -429,18 +420,11 @@ class CRFBackend:
             yield idx, E, lens
 
     def predict(self, sentences: Sequence[Sequence[str]]) -> list[list[SpanPred]]:
-        np = self.np
         out: list[list[SpanPred]] = [[] for _ in sentences]
-        zero = np.zeros(len(self.tags))
+        zero = self.np.zeros(len(self.tags))
         for idx, E, lens in self._batches(sentences):
-            paths = viterbi(E, lens, self.trans, zero)
-            keep = [r for r, y in enumerate(paths) if any(t != self._o for t in y)]
-            if not keep:
-                continue
-            marg = forward_backward(E[keep], lens[keep], self.trans, zero, zero)
-            for m, r in zip(marg, keep):
-                y = paths[r]
-                out[idx[r]] = tags_to_spans([self.tags[t] for t in y], [float(m[t, k]) for t, k in enumerate(y)])
+            for i, spans in zip(idx, decode_spans(E, lens, self.trans, zero, zero, self.tags)):
+                out[i] = spans
         return out
 
     def marginals(self, sentences, tags):
@@ -545,6 +529,16 @@ def _length_batches(sentences, batch_words: int):
         k = j
 
 
+def forbid_ill_formed_bio(tags: Sequence[str], trans, start) -> None:
+    """In place: -1e4 for starting with I-X, and for I-X after anything but B-X / I-X."""
+    for j, t in enumerate(tags):
+        if t.startswith("I-"):
+            start[j] = -1e4
+            for i, s in enumerate(tags):
+                if s[2:] != t[2:]:
+                    trans[i, j] = -1e4
+
+
 def viterbi(scores, lens, trans, start, end=None) -> list[list[int]]:
     """Best tag paths of a padded batch. scores (B, T, n) per-token tag scores, trans (n, n) from -> to."""
     import numpy as np
@@ -568,6 +562,20 @@ def viterbi(scores, lens, trans, start, end=None) -> list[list[int]]:
         y.reverse()
         paths.append(y)
     return paths
+
+
+def decode_spans(scores, lens, trans, start, end, tags: Sequence[str]) -> list[list[SpanPred]]:
+    """Viterbi tags of a padded batch as spans, each scored by the mean marginal of its tags."""
+    paths = viterbi(scores, lens, trans, start, end)
+    out: list[list[SpanPred]] = [[] for _ in paths]
+    o = tags.index("O")
+    keep = [r for r, y in enumerate(paths) if any(t != o for t in y)]  # marginals only where there is a span
+    if keep:
+        marg = forward_backward(scores[keep], lens[keep], trans, start, end)
+        for m, r in zip(marg, keep):
+            y = paths[r]
+            out[r] = tags_to_spans([tags[t] for t in y], [float(m[t, k]) for t, k in enumerate(y)])
+    return out
 
 
 def forward_backward(scores, lens, trans, start, end):
@@ -648,16 +656,10 @@ class BiLSTMBackend:
         n = len(self.tags)
         trans = W["crf.transitions"].copy()
         start = W["crf.start_transitions"].copy()
-        for j, t in enumerate(self.tags):  # BIO constraints
-            if t.startswith("I-"):
-                start[j] = -1e4
-                for i, s in enumerate(self.tags):
-                    if s[2:] != t[2:]:
-                        trans[i, j] = -1e4
+        forbid_ill_formed_bio(self.tags, trans, start)
         self.trans, self.start, self.end = trans, start, W["crf.end_transitions"]
         self._cache: dict[str, "np.ndarray"] = {}
         self.cache_size = 20_000
-        self._o = self.tags.index("O")
         _limit_blas_threads()
         self.n_tags = n
 
@@ -744,23 +746,24 @@ class BiLSTMBackend:
         hb = self._lstm(X[:, :, H4:], lens, self.wh[1], True)
         return np.concatenate([hf, hb], axis=2) @ self.proj_w + self.proj_b, lens
 
-    def _marginals(self, E, lens):
-        return forward_backward(E, lens, self.trans, self.start, self.end)
-
     def predict(self, sentences: Sequence[Sequence[str]], batch_words: int = 4000) -> list[list[SpanPred]]:
         out: list[list[SpanPred]] = [[] for _ in sentences]
-        tags = self.tags
         for idx in _length_batches(sentences, batch_words):
             E, lens = self.emissions([sentences[i] for i in idx])
-            paths = viterbi(E, lens, self.trans, self.start, self.end)
-            marg = self._marginals(E, lens)
+            for i, spans in zip(idx, decode_spans(E, lens, self.trans, self.start, self.end, self.tags)):
+                out[i] = spans
+        return out
+
+    def marginals(self, sentences, tags, batch_words: int = 4000):
+        """Per sentence, (len, len(tags)) marginal probabilities of ``tags``."""
+        np = self.np
+        col = [self.tags.index(t) for t in tags]
+        out: list = [np.zeros((0, len(tags)), dtype=np.float32) for _ in sentences]
+        for idx in _length_batches(sentences, batch_words):
+            E, lens = self.emissions([sentences[i] for i in idx])
+            marg = forward_backward(E, lens, self.trans, self.start, self.end)
             for r, i in enumerate(idx):
-                y = paths[r]
-                if all(t == self._o for t in y):
-                    continue
-                names = [tags[t] for t in y]
-                probs = [float(marg[r, t, y[t]]) for t in range(len(y))]
-                out[i] = tags_to_spans(names, probs)
+                out[i] = marg[r, :len(sentences[i])][:, col]
         return out
 
 
@@ -821,12 +824,7 @@ class EnsembleBackend:
         n = len(self.tags)
         self.allowed = np.zeros((n, n), dtype=np.float32)
         self.start = np.zeros(n, dtype=np.float32)
-        for j, t in enumerate(self.tags):
-            if t.startswith("I-"):
-                self.start[j] = -1e4
-                for i, s2 in enumerate(self.tags):
-                    if s2[2:] != t[2:]:
-                        self.allowed[i, j] = -1e4
+        forbid_ill_formed_bio(self.tags, self.allowed, self.start)
 
     def predict(self, sentences: Sequence[Sequence[str]]) -> list[list[SpanPred]]:
         np = self.np
@@ -854,21 +852,6 @@ class EnsembleBackend:
 
 BIO_TAGS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
 
-
-def _bilstm_marginals(self, sentences, tags, batch_words: int = 4000):
-    import numpy as np
-
-    col = [self.tags.index(t) for t in tags]
-    out: list = [np.zeros((0, len(tags)), dtype=np.float32) for _ in sentences]
-    for idx in _length_batches(sentences, batch_words):
-        E, lens = self.emissions([sentences[i] for i in idx])
-        marg = self._marginals(E, lens)
-        for r, i in enumerate(idx):
-            out[i] = marg[r, :len(sentences[i])][:, col]
-    return out
-
-
-BiLSTMBackend.marginals = _bilstm_marginals  # type: ignore[attr-defined]
 
 BACKENDS = {"crf": CRFBackend, "bilstm": BiLSTMBackend, "spacy": SpacyBackend, "ensemble": EnsembleBackend}
 
