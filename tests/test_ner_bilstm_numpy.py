@@ -29,7 +29,7 @@ def build(tmp_path, id_dims):
     vectors = rng.normal(size=(len(words), 8)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)  # unit length, as build_vocab makes them
     chars = ["<pad>", "<unk>"] + sorted({c for ws, _ in TRAIN for w in ws for c in w})
-    ids = bilstm.id_vocabs(TRAIN, feat, lexicon, min_count=1)[:len(id_dims)]
+    ids = bilstm.id_vocabs(TRAIN, lexicon, min_count=1)[:len(id_dims)]
     torch.manual_seed(0)
     model = bilstm.Tagger(vectors, len(chars), len(FLAG_NAMES), len(bilstm.TAGS), hidden=6, dropout=0.0,
                           id_sizes=[len(v) for v in ids], id_dims=id_dims)

@@ -107,7 +107,7 @@ def build_vocab(kv, train_words: set[str], max_words: int):
     return words, vec
 
 
-def id_vocabs(train, feat, lexicon, min_count: int = 2) -> list[list[str]]:
+def id_vocabs(train, lexicon, min_count: int = 2) -> list[list[str]]:
     """Vocabularies of the trainable lookups: training words seen ``min_count``+ times, cluster ids."""
     from collections import Counter
 
@@ -240,7 +240,7 @@ def main(argv=None) -> None:
     chars_idx = {c: i for i, c in enumerate(chars)}
     max_len = 20
     id_dims = [int(d) for d in args.id_embeddings.split(",") if d]
-    ids = id_vocabs(train, feat, feat.lex)[:len(id_dims)] if id_dims else []
+    ids = id_vocabs(train, feat.lex)[:len(id_dims)] if id_dims else []
     ids_idx = [{v: i for i, v in enumerate(vs)} for vs in ids]
     tr = encode(train, feat, words_idx, chars_idx, max_len, ids_idx)
     model = Tagger(vec, len(chars), len(FLAG_NAMES), len(TAGS), hidden=args.hidden, dropout=args.dropout,
