@@ -19,7 +19,7 @@ TRAIN = [
 SENTENCES = [ws for ws, _ in TRAIN] + [["غريب"], "في لندن قال محمد علي انه سيزور واشنطن وبغداد".split()]
 
 
-def build(tmp_path, id_dims):
+def build(tmp_path, id_dims, extra_heads=0):
     lexicon = Lexicon(clusters={"بوش": ("7", "70"), "لندن": ("3", "30"), "واشنطن": ("3", "31")},
                       gazetteer={"لندن": "LOC1"}, context={"الرئيس": "T1"})
     lexicon.save(tmp_path)
@@ -32,7 +32,7 @@ def build(tmp_path, id_dims):
     ids = bilstm.id_vocabs(TRAIN, lexicon, min_count=1)[:len(id_dims)]
     torch.manual_seed(0)
     model = bilstm.Tagger(vectors, len(chars), len(FLAG_NAMES), len(bilstm.TAGS), hidden=6, dropout=0.0,
-                          id_sizes=[len(v) for v in ids], id_dims=id_dims)
+                          id_sizes=[len(v) for v in ids], id_dims=id_dims, extra_heads=extra_heads)
     with torch.no_grad():  # non-trivial CRF weights
         for p in model.crf.parameters():
             p.normal_()
@@ -60,3 +60,18 @@ def test_numpy_emissions_equal_torch(tmp_path, id_dims):
     for m, s in zip(backend.marginals(SENTENCES, bilstm.TAGS), SENTENCES):
         np.testing.assert_allclose(m.sum(axis=1), np.ones(len(s)), atol=1e-4)
     assert all(0.0 < span[3] <= 1.0 for p in backend.predict(SENTENCES) for span in p)
+
+
+def test_only_the_target_head_is_exported(tmp_path):
+    """Extra data sets train heads of their own (multi-task); the exported model is the encoder + head 0."""
+    model, items, backend = build(tmp_path, [5, 3, 3], extra_heads=2)
+    with np.load(tmp_path / "weights.npz") as arrays:
+        assert not [k for k in arrays.files if "extra_heads" in k]
+    w, c, f, k, _, _, lens = bilstm.batchify(items)
+    with torch.no_grad():
+        target = model.emissions(w, c, f, k, lens).numpy()
+        other = model.emissions(w, c, f, k, lens, head=1).numpy()
+    got, _ = backend.emissions(SENTENCES)
+    s = len(SENTENCES[0])
+    np.testing.assert_allclose(got[0, :s], target[0, :s], atol=1e-3)
+    assert np.abs(other[0, :s] - target[0, :s]).max() > 1e-2

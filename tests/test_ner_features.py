@@ -112,3 +112,29 @@ def test_silver_keeps_only_confident_sentences(bioes_model, tmp_path):
     assert confident_tags(backend, ["كان", "الجو", "جميلا"], 0.5, 0.5) is None  # no entity
     # a threshold above any marginal keeps nothing
     assert confident_tags(backend, ["قال", "الرئيس", "خالد", "علي"], 1.01, 0.5) is None
+
+
+def test_extra_domain_features_keep_the_target_convention(tmp_path):
+    """An extra set that labels clubs LOC (another convention) trains its own D1| copies of the features: the
+    target's ORG reading survives, and those copies are in the model but never fired at run time."""
+    pytest.importorskip("pycrfsuite")
+    from pipeline.train.ner import train_crf
+
+    target = tiny_corpus()
+    extra = [(ws, ["B-LOC" if t == "B-ORG" else t for t in tags]) for ws, tags in tiny_corpus() + tiny_corpus()]
+    meta = {"format_version": 1, "backend": "crf", "labels": ["PER", "ORG", "LOC", "MISC"]}
+    sentence = ["قال", "الرئيس", "سامي", "علي", "ان", "نادي", "النصر", "فاز", "امس"]
+    labels = {}
+    for name, domains in (("mixed", None), ("augmented", [0] * len(target) + [1] * len(extra))):
+        out = tmp_path / name
+        out.mkdir()
+        train_crf(out, target + extra, c1=0.01, c2=0.01, max_iter=60, domains=domains)
+        (out / "meta.json").write_text(json.dumps(meta))
+        [spans] = EntityRecognizer(out).predict([sentence])
+        labels[name] = {(a, b): label for a, b, label, _ in spans}
+        attrs = __import__("pycrfsuite").Tagger()
+        attrs.open(str(out / "crf.model"))
+        has_copies = any(a.startswith("D1|") for a, _ in attrs.info().state_features)
+        assert has_copies == (domains is not None)
+    assert labels["mixed"][(6, 7)] == "LOC"  # the larger extra set wins without augmentation
+    assert labels["augmented"][(6, 7)] == "ORG"

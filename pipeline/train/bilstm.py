@@ -27,8 +27,8 @@ from torch import nn
 from pipeline.evaluation.ner import LABEL_MAP
 
 from .data import DEFAULT_SHARED
-from .ner import ANERGAZET, ARWIKI, SOURCES, dir_size, evaluate_dir, git_commit, load_sents, load_training, parse_fold, \
-    replace_dir, short, write_lexicon
+from .ner import ANERGAZET, ARWIKI, SOURCES, dir_size, evaluate_dir, git_commit, load_sents, load_training_domains, \
+    parse_fold, replace_dir, short, write_lexicon
 
 TAGS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
 
@@ -60,7 +60,8 @@ class CRF(nn.Module):
 
 class Tagger(nn.Module):
     def __init__(self, vectors: np.ndarray, n_chars: int, n_flags: int, n_tags: int, char_dim=30, char_out=50,
-                 hidden=128, dropout=0.5, id_sizes: Sequence[int] = (), id_dims: Sequence[int] = ()):
+                 hidden=128, dropout=0.5, id_sizes: Sequence[int] = (), id_dims: Sequence[int] = (),
+                 extra_heads: int = 0):
         super().__init__()
         self.word_emb = nn.Embedding.from_pretrained(torch.tensor(vectors), freeze=True)
         self.char_emb = nn.Embedding(n_chars, char_dim, padding_idx=0)
@@ -72,8 +73,19 @@ class Tagger(nn.Module):
                             batch_first=True)
         self.proj = nn.Linear(2 * hidden, n_tags)
         self.crf = CRF(n_tags)
+        # multi-task: each extra data set gets its own output layer and CRF, so its label conventions (AQMAR's
+        # Wikipedia MISC, Wojood's ORG for states) train the shared encoder without overwriting ANERcorp's head;
+        # only head 0 (ANERcorp) is exported
+        self.extra_heads = nn.ModuleList(nn.ModuleDict({"proj": nn.Linear(2 * hidden, n_tags), "crf": CRF(n_tags)})
+                                         for _ in range(extra_heads))
 
-    def emissions(self, w, c, f, k, lens):
+    def head(self, i: int) -> tuple[nn.Linear, CRF]:
+        if i == 0:
+            return self.proj, self.crf
+        h = self.extra_heads[i - 1]
+        return h["proj"], h["crf"]
+
+    def emissions(self, w, c, f, k, lens, head: int = 0):
         B, T, L = c.shape
         ce = self.char_emb(c.view(B * T, L)).transpose(1, 2)  # (BT, dc, L)
         conv = self.char_conv(ce)
@@ -84,7 +96,7 @@ class Tagger(nn.Module):
         packed = nn.utils.rnn.pack_padded_sequence(x, lens, batch_first=True, enforce_sorted=False)
         h, _ = self.lstm(packed)
         h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=T)
-        return self.proj(self.drop(h))
+        return self.head(head)[0](self.drop(h))
 
 
 def build_vocab(kv, train_words: set[str], max_words: int):
@@ -168,6 +180,10 @@ def batchify(items, word_dropout=0.0):
     return w, c, f, k, y, mask, torch.tensor(lens)
 
 
+def chunks(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
 def export(model: Tagger, out: Path, words, chars, meta: dict, ids: Sequence[list[str]] = ()) -> None:
     sd = {k: v.detach().cpu().numpy() for k, v in model.state_dict().items()}
     arrays = {"word_emb": sd["word_emb.weight"].astype(np.float16), "char_emb": sd["char_emb.weight"]}
@@ -185,7 +201,9 @@ def main(argv=None) -> None:
     ap.add_argument("--out", type=Path, default=Path("build/m_bilstm"))
     ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     ap.add_argument("--vectors", type=Path, default=Path("build/vectors"))
-    ap.add_argument("--extra", default="")
+    ap.add_argument("--extra", default="", help="comma-separated: aqmar,wojood")
+    ap.add_argument("--extra-heads", action="store_true",
+                    help="each --extra set trains its own output layer + CRF over the shared encoder (multi-task)")
     ap.add_argument("--full", action="store_true")
     ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--patience", type=int, default=4)
@@ -219,9 +237,10 @@ def main(argv=None) -> None:
     t0 = time.time()
     extra = [e for e in args.extra.split(",") if e]
     fixed = args.fixed_epochs or args.full
-    train, dev, used = load_training(args.shared, extra, args.full, parse_fold(ap, args.cv_fold))
+    train, dev, used, domains = load_training_domains(args.shared, extra, args.full, parse_fold(ap, args.cv_fold))
     if args.limit:
-        train, dev = train[:args.limit], dev[:args.limit]
+        train, dev, domains = train[:args.limit], dev[:args.limit], domains[:args.limit]
+    heads = domains if args.extra_heads else [0] * len(train)  # the output head each training sentence trains
     tmp = args.out.with_name(args.out.name + ".tmp")
     if tmp.exists():
         shutil.rmtree(tmp)
@@ -244,7 +263,7 @@ def main(argv=None) -> None:
     ids_idx = [{v: i for i, v in enumerate(vs)} for vs in ids]
     tr = encode(train, feat, words_idx, chars_idx, max_len, ids_idx)
     model = Tagger(vec, len(chars), len(FLAG_NAMES), len(TAGS), hidden=args.hidden, dropout=args.dropout,
-                   id_sizes=[len(v) for v in ids], id_dims=id_dims)
+                   id_sizes=[len(v) for v in ids], id_dims=id_dims, extra_heads=len(extra) if args.extra_heads else 0)
     opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=args.lr)
     meta = {"format_version": 1, "backend": "bilstm", "name": "arabic-ner-bilstm",
             "labels": ["PER", "ORG", "LOC", "MISC"], "label_map": LABEL_MAP,
@@ -273,17 +292,19 @@ def main(argv=None) -> None:
     print(f"data ready: {len(tr)} train sentences, vocab {len(words)}, chars {len(chars)} ({time.time()-t0:.0f}s)",
           flush=True)
     best, best_ep, bad = -1.0, -1, 0
-    order = sorted(range(len(tr)), key=lambda i: len(tr[i][0]))
+    # length-sorted batches, each from one data set (one head)
+    order = sorted(range(len(tr)), key=lambda i: (heads[i], len(tr[i][0])))
+    all_batches = [b for h in sorted(set(heads)) for b in chunks([i for i in order if heads[i] == h], args.batch)]
     for ep in range(args.epochs):
         model.train()
         te = time.time()
-        batches = [order[i:i + args.batch] for i in range(0, len(order), args.batch)]
+        batches = list(all_batches)
         random.shuffle(batches)
         tot = 0.0
         for bi in batches:
             w, c, f, k, y, mask, lens = batchify([tr[i] for i in bi], args.word_dropout)
-            E = model.emissions(w, c, f, k, lens)
-            loss = model.crf.nll(E, y, mask)
+            E = model.emissions(w, c, f, k, lens, heads[bi[0]])
+            loss = model.head(heads[bi[0]])[1].nll(E, y, mask)
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 5.0)

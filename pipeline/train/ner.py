@@ -62,6 +62,12 @@ def load_training(shared: Path, extra: list[str], full: bool, fold: tuple[int, i
     ``fold`` = (k, n): dev is the k-th of n contiguous blocks of ANERcorp train instead of the last 10 %
     (cross-validation: one 422-sentence dev set moves by ±1 point between near-identical models).
     """
+    train, dev, used, _ = load_training_domains(shared, extra, full, fold)
+    return train, dev, used
+
+
+def load_training_domains(shared: Path, extra: list[str], full: bool, fold: tuple[int, int] | None = None):
+    """As ``load_training``, and each training sentence's domain: 0 = ANERcorp, i = the i-th ``extra`` set."""
     aner = load_sents(shared / SOURCES["anercorp"][0])
     if fold is not None:
         k, n = fold
@@ -71,16 +77,23 @@ def load_training(shared: Path, extra: list[str], full: bool, fold: tuple[int, i
         n_dev = int(len(aner) * DEV_FRACTION)
         train, dev = (aner, aner[-n_dev:]) if full else (aner[:-n_dev], aner[-n_dev:])
     used = ["anercorp"]
-    for name in extra:
-        if name == "aqmar":
-            train += load_sents(shared / SOURCES["aqmar"][0]) + load_sents(shared / SOURCES["aqmar_dev"][0])
-            used += ["aqmar", "aqmar_dev"]
-        elif name == "wojood":
-            train += load_sents(shared / SOURCES["wojood"][0], WOJOOD_MAP)
-            used.append("wojood")
-        else:
-            raise SystemExit(f"unknown extra data set {name!r}")
-    return train, dev, used
+    domains = [0] * len(train)
+    for i, name in enumerate(extra, start=1):
+        sents, sources = load_extra(shared, name)
+        train += sents
+        domains += [i] * len(sents)
+        used += sources
+    return train, dev, used, domains
+
+
+def load_extra(shared: Path, name: str) -> tuple[list[tuple[list[str], list[str]]], list[str]]:
+    """An extra training set by name (aqmar = its train + dev, wojood), and the SOURCES keys it used."""
+    if name == "aqmar":
+        return (load_sents(shared / SOURCES["aqmar"][0]) + load_sents(shared / SOURCES["aqmar_dev"][0]),
+                ["aqmar", "aqmar_dev"])
+    if name == "wojood":
+        return load_sents(shared / SOURCES["wojood"][0], WOJOOD_MAP), ["wojood"]
+    raise SystemExit(f"unknown extra data set {name!r}")
 
 
 def build_gazetteer(shared: Path) -> dict[str, str]:
@@ -154,15 +167,22 @@ def write_lexicon(out: Path, vectors: Path | None, shared: Path, max_cluster_wor
 
 
 def train_crf(out: Path, train, c1: float, c2: float, max_iter: int, features: dict | None = None,
-              bioes: bool = False) -> None:
+              bioes: bool = False, domains: list[int] | None = None) -> None:
+    """``domains``: per sentence, 0 = the target (ANERcorp) or i = an extra set whose features are also copied
+    as ``D{i}|feature`` — domain-specific weights that absorb that set's own conventions and are never fired
+    at run time (Daumé's feature augmentation, target side left as the shared features)."""
     import pycrfsuite
 
     from pipeline.recognize.model import Featurizer, Lexicon, to_bioes
 
     feat = Featurizer(Lexicon.load(out), options=features)
     trainer = pycrfsuite.Trainer(verbose=False)
-    for words, tags in train:
-        trainer.append(feat.sentence(words), to_bioes(tags) if bioes else tags)
+    for k, (words, tags) in enumerate(train):
+        xs = feat.sentence(words)
+        if domains and domains[k]:
+            prefix = f"D{domains[k]}|"
+            xs = [f + [prefix + a for a in f] for f in xs]
+        trainer.append(xs, to_bioes(tags) if bioes else tags)
     trainer.set_params({"c1": c1, "c2": c2, "max_iterations": max_iter,
                         "feature.possible_transitions": True, "feature.minfreq": 1})
     trainer.train(str(out / "crf.model"))
@@ -227,6 +247,8 @@ def main(argv=None) -> None:
     ap.add_argument("--build-vectors", action="store_true", help="train the arwiki vectors/clusters first if absent")
     ap.add_argument("--no-clusters", action="store_true")
     ap.add_argument("--extra", default="", help="comma-separated: aqmar,wojood")
+    ap.add_argument("--extra-domain", action="store_true",
+                    help="extra sets also train domain-specific copies of their features (not used at run time)")
     ap.add_argument("--full", action="store_true", help="train on all of ANERcorp train (dev then not held out)")
     ap.add_argument("--c1", type=float, default=0.05)
     ap.add_argument("--c2", type=float, default=0.01)
@@ -254,7 +276,7 @@ def main(argv=None) -> None:
         vectors.main(["--out", str(args.vectors), "--shared", str(args.shared)])
     extra = [e for e in args.extra.split(",") if e]
     fold = parse_fold(ap, args.cv_fold)
-    train, dev, used = load_training(args.shared, extra, args.full, fold)
+    train, dev, used, domains = load_training_domains(args.shared, extra, args.full, fold)
     silver_info = None
     if args.silver:
         silver = load_sents(args.silver)
@@ -286,12 +308,14 @@ def main(argv=None) -> None:
                                        "gazetteers": {"path": "../shared/data/" + ANERGAZET[0], "what": ANERGAZET[1],
                                                       "license": ANERGAZET[2]}},
                          "params": {"c1": args.c1, "c2": args.c2, "max_iter": args.max_iter, "extra": extra,
+                                    "extra_domain": args.extra_domain,
                                     "cluster_ks": args.cluster_ks, "pca": args.pca, "context": args.context,
                                     "quotes": args.quotes, "bioes": args.bioes},
                          "command": "python -m pipeline.train.ner " + " ".join(argv or __import__("sys").argv[1:])}}
     (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     t1 = time.time()
-    train_crf(tmp, train, args.c1, args.c2, args.max_iter, meta["features"], args.bioes)
+    train_crf(tmp, train, args.c1, args.c2, args.max_iter, meta["features"], args.bioes,
+              domains + [0] * (len(train) - len(domains)) if args.extra_domain else None)
     meta["training"]["seconds"] = round(time.time() - t1)
     scores = {"anercorp_dev": short(evaluate_dir(tmp, dev))}
     if args.test:
