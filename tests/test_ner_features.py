@@ -11,6 +11,9 @@ from pipeline.recognize.model import (
     EntityRecognizer,
     Featurizer,
     Lexicon,
+    domain_copy,
+    is_domain_copy,
+    load_backend,
     tags_to_spans,
     to_bioes,
 )
@@ -132,9 +135,14 @@ def test_extra_domain_features_keep_the_target_convention(tmp_path):
         (out / "meta.json").write_text(json.dumps(meta))
         [spans] = EntityRecognizer(out).predict([sentence])
         labels[name] = {(a, b): label for a, b, label, _ in spans}
-        attrs = __import__("pycrfsuite").Tagger()
-        attrs.open(str(out / "crf.model"))
-        has_copies = any(a.startswith("D1|") for a, _ in attrs.info().state_features)
+        backend, _ = load_backend(out)
+        has_copies = any(is_domain_copy(a) for a, _ in backend.tagger.info().state_features)
         assert has_copies == (domains is not None)
+        assert not any(is_domain_copy(a) for a in backend.attrs)  # dropped at load: they never fire
     assert labels["mixed"][(6, 7)] == "LOC"  # the larger extra set wins without augmentation
     assert labels["augmented"][(6, 7)] == "ORG"
+
+
+def test_domain_copies_are_told_apart_from_features():
+    assert is_domain_copy(domain_copy(1, "w=بوش")) and is_domain_copy(domain_copy(12, "-1c=7"))
+    assert not any(is_domain_copy(f) for f in ("w=بوش", "D", "Dx|a", "D|a", "bw=D1|x", "D1x|a"))

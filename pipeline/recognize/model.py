@@ -158,6 +158,16 @@ class Lexicon:
 PAD_FEATURES = {d: [f"{d}w=<pad>"] for d in (-2, -1, 1, 2)}  # offsets past the sentence's ends
 
 
+def domain_copy(domain: int, feature: str) -> str:
+    """A feature's copy for an extra training set (``pipeline.train.ner --extra-domain``): it absorbs that set's
+    own conventions in training and is never fired at run time."""
+    return f"D{domain}|{feature}"
+
+
+def is_domain_copy(attribute: str) -> bool:
+    return attribute[:1] == "D" and "|" in attribute[:4] and attribute[1:attribute.index("|")].isdigit()
+
+
 _LEXICONS: "weakref.WeakValueDictionary[str, Lexicon]" = weakref.WeakValueDictionary()
 
 
@@ -344,10 +354,11 @@ class CRFBackend:
         label = {t: i for i, t in enumerate(self.tags)}
         n = len(self.tags)
         attrs: dict[str, int] = {}
-        for a, _ in info.state_features:
+        state_features = {k: w for k, w in info.state_features.items() if not is_domain_copy(k[0])}
+        for a, _ in state_features:
             attrs.setdefault(a, len(attrs))
         weights = np.zeros((len(attrs), n))
-        for (a, y), w in info.state_features.items():
+        for (a, y), w in state_features.items():
             weights[attrs[a], label[y]] = w
         self.attrs = attrs
         self.weights = np.vstack([weights, np.zeros(n)])  # a zero row: every group of a type's features has one

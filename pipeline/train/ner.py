@@ -173,15 +173,14 @@ def train_crf(out: Path, train, c1: float, c2: float, max_iter: int, features: d
     at run time (Daumé's feature augmentation, target side left as the shared features)."""
     import pycrfsuite
 
-    from pipeline.recognize.model import Featurizer, Lexicon, to_bioes
+    from pipeline.recognize.model import Featurizer, Lexicon, domain_copy, to_bioes
 
     feat = Featurizer(Lexicon.load(out), options=features)
     trainer = pycrfsuite.Trainer(verbose=False)
     for k, (words, tags) in enumerate(train):
         xs = feat.sentence(words)
         if domains and domains[k]:
-            prefix = f"D{domains[k]}|"
-            xs = [f + [prefix + a for a in f] for f in xs]
+            xs = [f + [domain_copy(domains[k], a) for a in f] for f in xs]
         trainer.append(xs, to_bioes(tags) if bioes else tags)
     trainer.set_params({"c1": c1, "c2": c2, "max_iterations": max_iter,
                         "feature.possible_transitions": True, "feature.minfreq": 1})
