@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pipeline.document import Document  # noqa: E402
-from pipeline.engines.base import BATCH_SIZE  # noqa: E402
+from pipeline.engines.base import BATCH_SIZE, tune_gc_for_batch  # noqa: E402
 from pipeline.evaluation.bench import first_articles  # noqa: E402
 from pipeline.pipeline import Pipeline  # noqa: E402
 from pipeline.table import mention_rows  # noqa: E402
@@ -30,6 +30,7 @@ def main() -> None:
     inp = first_articles(args.shared / "news" / "saudinewsnet.jsonl.gz", args.articles)
     t0 = time.process_time()
     nlp = Pipeline.default(model_dir=args.model)
+    tune_gc_for_batch()  # as the engine does
     times = {"(load)": time.process_time() - t0}
     records = [json.loads(line) for line in open(inp, encoding="utf-8")]
     docs = [Document(r["text"], id=str(r.get("id", i)), meta=r) for i, r in enumerate(records) if (r.get("text") or "").strip()]

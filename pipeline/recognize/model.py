@@ -156,6 +156,7 @@ class Lexicon:
 
 
 PAD_FEATURES = {d: [f"{d}w=<pad>"] for d in (-2, -1, 1, 2)}  # offsets past the sentence's ends
+_OFFSET_PREFIXES = tuple((d, str(d)) for d in (-2, -1, 1, 2))  # a neighbour's features start with its offset
 
 
 _LEXICONS: "weakref.WeakValueDictionary[str, Lexicon]" = weakref.WeakValueDictionary()
@@ -216,7 +217,7 @@ class Featurizer:
         near = [f"w={w}", f"c={c0}", f"ls={loose}", f"C={c1}", f"s3={w[-3:]}"] + [f"t={t}" for t in trig] + \
                ["g=" + g for g in gaz.split(",") if g] + ["d=" + d for d in dctx.split(",") if d]
         far = [f"w={w}", f"c={c0}"] + ([f"t={trig}"] if trig else [])
-        seen = {d: tuple(f"{d}{x}" for x in (near if d in (-1, 1) else far)) for d in (-2, -1, 1, 2)}
+        seen = {d: tuple([prefix + x for x in (near if d in (-1, 1) else far)]) for d, prefix in _OFFSET_PREFIXES}
         # (features, word, stem, cluster0, cluster1, trig, shape, gaz, context flags, features seen from offsets);
         # tuples, not lists: the garbage collector stops tracking a tuple (then the dict and the whole entry)
         # of strings, so its full collections do not rescan the ~20k cached entries (~10% of run time with lists)
