@@ -19,12 +19,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pipeline.evaluation.bench import CLI, WORK, count_words, first_articles  # noqa: E402
 
 
-def run(model: Path, inp: Path) -> tuple[float, float]:
+def run(model: Path, inp: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """(wall s, CPU s) of one CLI run with ``model``; ``env`` adds environment variables (e.g. PYTHONPATH)."""
     out = WORK / "speed_models.csv"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run([CLI, "extract", str(inp), "-o", str(out), "--workers", "1", "--quiet", "--overwrite"],
-                   check=True, env=dict(os.environ, ARABIC_NER_MODEL=str(model.resolve())))
+                   check=True, env=dict(os.environ, ARABIC_NER_MODEL=str(model.resolve()), **(env or {})))
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

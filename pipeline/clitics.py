@@ -14,6 +14,7 @@ from dataclasses import dataclass
 # Conjunction, then preposition, in the order they stack (و + ب + ال...).
 _CONJ = ("و", "ف")
 _PREP = ("ب", "ك", "ل")
+_PROCLITICS = _CONJ + _PREP
 ARTICLE = "ال"
 # Function words are never the stem of a bare-letter cut: لاما is not ل + أما, بان not ب + أن.
 FUNCTION_WORDS = frozenset("""
@@ -38,6 +39,8 @@ class Split:
 
 def candidate_splits(word: str, min_stem: int = 2) -> list[Split]:
     """Every reading of ``word`` as proclitics + stem, longest prefix first (the whole word last)."""
+    if not word.startswith(_PROCLITICS):  # most words: no reading but the whole word
+        return [Split("", word, word)]
     out: list[Split] = []
     conjs = [c for c in _CONJ if word.startswith(c)]
     for conj in [""] + conjs:

@@ -92,6 +92,21 @@ def build_pipeline(config: Mapping[str, Any]):
     return pipe
 
 
+def tune_gc_for_batch() -> None:
+    """Garbage-collector settings for a process that runs the pipeline over many documents.
+
+    Call it once the pipeline is built. The model, lexicons and caches live as long as the process, and
+    tagging allocates millions of short-lived objects; with the default thresholds (a collection every 700
+    allocations, full ones as the caches churn) the collector took ~10 % of the run. Frozen, the loaded
+    objects are never rescanned; the youngest generation is collected every 20,000 allocations. Only
+    cyclic garbage waits longer, so memory stays bounded.
+    """
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(20_000, 10, 10)
+
+
 def describe(exc: BaseException) -> str:
     msg = " ".join(str(exc).split())
     return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__

@@ -17,7 +17,7 @@ from typing import Any, Callable
 from ..document import Document
 from ..io.readers import Failure
 from .base import (DEFAULT_CHUNK_SIZE, ChunkResult, Progress, RunResult, RunSpec, WorkDir, build_pipeline,
-                   chunked, describe, process_items, run_chunk, write_chunk)
+                   chunked, describe, process_items, run_chunk, tune_gc_for_batch, write_chunk)
 
 
 class EngineError(Exception):
@@ -60,6 +60,8 @@ def _init_worker(spec: RunSpec, parent: int) -> None:
         build_pipeline(spec.config)
     except Exception as exc:
         _INIT_ERROR = describe(exc)
+        return
+    tune_gc_for_batch()
 
 
 def _worker_chunk(k: int, items: list[Document | Failure]) -> dict[str, Any]:
@@ -108,6 +110,7 @@ def run(records: Iterable[Document | Failure], spec: RunSpec, *, manifest: dict[
                         build_pipeline(spec.config)
                     except Exception as exc:
                         raise EngineError(f"cannot build the pipeline: {describe(exc)}") from None
+                    tune_gc_for_batch()
                     built = True
                 try:
                     handle(run_chunk(spec, k, items))

@@ -11,6 +11,7 @@ A word matches an entry's first word as written or after its proclitics
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from ..clitics import candidate_splits
@@ -28,6 +29,10 @@ def entry_words(name: str) -> tuple[str, ...]:
 class Gazetteer:
     """Longest-match lookup of multi-word names over sequences of normalized words."""
 
+    # word types whose index entries are kept; a news article repeats most of its words, and the
+    # proclitic readings of a word cost more than the whole lookup
+    CACHE_SIZE = 20_000
+
     def __init__(self, entries: Iterable[tuple[Sequence[str], str, float]]):
         # first word -> [(all words, label, score)], longest first, then best score
         self._index: dict[str, list[tuple[tuple[str, ...], str, float]]] = {}
@@ -37,6 +42,12 @@ class Gazetteer:
                 self._index.setdefault(words[0], []).append((words, label, score))
         for options in self._index.values():
             options.sort(key=lambda o: (-len(o[0]), -o[2]))
+        self._starting = lru_cache(maxsize=self.CACHE_SIZE)(self._entries_starting)
+
+    def _entries_starting(self, word: str) -> tuple[list[tuple[tuple[str, ...], str, float]], ...]:
+        """The index's option lists for each form of ``word`` (as written, then after its proclitics)."""
+        index = self._index
+        return tuple(index[form] for form in _first_word_forms(word) if form in index)
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._index.values())
@@ -66,8 +77,8 @@ class Gazetteer:
         i, n = 0, len(words)
         while i < n:
             best = None
-            for first in _first_word_forms(words[i]):
-                for entry, label, score in self._index.get(first, ()):
+            for options in self._starting(words[i]):
+                for entry, label, score in options:
                     k = len(entry)
                     if i + k <= n and tuple(words[i + 1:i + k]) == entry[1:]:
                         if best is None or k > best[1] - best[0] or (k == best[1] - best[0] and score > best[3]):

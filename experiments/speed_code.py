@@ -1,0 +1,45 @@
+"""`arabic-ner extract --workers 1` end to end with several copies of the code, interleaved in one run.
+
+    python experiments/speed_code.py /tmp/speed_base . [--model models/ner] [--articles 2000] [--rounds 2]
+
+Each argument is a source tree put first on PYTHONPATH for the CLI (e.g. a `git worktree add --detach`
+of the commit to compare with). Prints words per wall second and per CPU second (user + sys of the child),
+best of the rounds, start-up included, on the first N SaudiNewsNet articles.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from speed_models import run  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from pipeline.evaluation.bench import count_words, first_articles  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("trees", nargs="+", type=Path)
+    ap.add_argument("--model", type=Path, default=Path("models/ner"))
+    ap.add_argument("--articles", type=int, default=2000)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--shared", type=Path, default=Path("../shared/data"))
+    args = ap.parse_args()
+    inp = first_articles(args.shared / "news" / "saudinewsnet.jsonl.gz", args.articles)
+    words = count_words(inp)
+    best: dict[Path, tuple[float, float]] = {}
+    for _ in range(args.rounds):
+        for tree in args.trees:
+            wall, cpu = run(args.model, inp, {"PYTHONPATH": str(tree.resolve())})
+            w, c = best.get(tree, (1e9, 1e9))
+            best[tree] = (min(w, wall), min(c, cpu))
+    print(f"{args.articles} articles, {words:,} words, --workers 1, model {args.model}, best of {args.rounds}")
+    for tree, (wall, cpu) in best.items():
+        print(f"{str(tree):45s} {words / wall:8,.0f} words/s wall  {words / cpu:8,.0f} words/CPU-s")
+
+
+if __name__ == "__main__":
+    main()
