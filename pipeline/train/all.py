@@ -4,7 +4,7 @@
 
 1. word2vec + k-means clusters on arwiki (pipeline.train.vectors)        -> build/vectors  (~5 min)
 2. trigger-context flags on arwiki (pipeline.train.lexicon_extra)          -> build/vectors  (~2 min)
-3. the members of RECIPE, each a model dir of its own under --out          (~3 + ~8 min)
+3. the members of RECIPE, each a model dir of its own under --out          (~8 + ~10 min)
 4. the ensemble's meta.json over them, scored on ANERcorp dev/test and AQMAR test, and its model card
 Steps 1-2 are skipped when their outputs exist (--rebuild forces them).
 """
