@@ -9,15 +9,11 @@ best of the rounds, start-up included, on the first N SaudiNewsNet articles.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from speed_models import run  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from pipeline.evaluation.bench import count_words, first_articles  # noqa: E402
+from speed_models import compare  # noqa: E402
 
 
 def main() -> None:
@@ -28,17 +24,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--shared", type=Path, default=Path("../shared/data"))
     args = ap.parse_args()
-    inp = first_articles(args.shared / "news" / "saudinewsnet.jsonl.gz", args.articles)
-    words = count_words(inp)
-    best: dict[Path, tuple[float, float]] = {}
-    for _ in range(args.rounds):
-        for tree in args.trees:
-            wall, cpu = run(args.model, inp, {"PYTHONPATH": str(tree.resolve())})
-            w, c = best.get(tree, (1e9, 1e9))
-            best[tree] = (min(w, wall), min(c, cpu))
-    print(f"{args.articles} articles, {words:,} words, --workers 1, model {args.model}, best of {args.rounds}")
-    for tree, (wall, cpu) in best.items():
-        print(f"{str(tree):45s} {words / wall:8,.0f} words/s wall  {words / cpu:8,.0f} words/CPU-s")
+    compare({str(t): (args.model, {"PYTHONPATH": str(t.resolve())}) for t in args.trees}, args.articles, args.rounds,
+            args.shared, f", model {args.model}")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,22 @@ def run(model: Path, inp: Path, env: dict[str, str] | None = None) -> tuple[floa
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def compare(runs: dict[str, tuple[Path, dict[str, str]]], articles: int, rounds: int, shared: Path,
+            title: str = "") -> None:
+    """Run each labelled (model, extra env) ``rounds`` times, interleaved, and print the best wall / CPU figures."""
+    inp = first_articles(shared / "news" / "saudinewsnet.jsonl.gz", articles)
+    words = count_words(inp)
+    best: dict[str, tuple[float, float]] = {}
+    for _ in range(rounds):
+        for label, (model, env) in runs.items():
+            wall, cpu = run(model, inp, env)
+            w, c = best.get(label, (1e9, 1e9))
+            best[label] = (min(w, wall), min(c, cpu))
+    print(f"{articles} articles, {words:,} words, --workers 1{title}, best of {rounds}")
+    for label, (wall, cpu) in best.items():
+        print(f"{label:45s} {words / wall:8,.0f} words/s wall  {words / cpu:8,.0f} words/CPU-s")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("models", nargs="+", type=Path)
@@ -38,17 +54,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--shared", type=Path, default=Path("../shared/data"))
     args = ap.parse_args()
-    inp = first_articles(args.shared / "news" / "saudinewsnet.jsonl.gz", args.articles)
-    words = count_words(inp)
-    best: dict[Path, tuple[float, float]] = {}
-    for _ in range(args.rounds):
-        for m in args.models:
-            wall, cpu = run(m, inp)
-            w, c = best.get(m, (1e9, 1e9))
-            best[m] = (min(w, wall), min(c, cpu))
-    print(f"{args.articles} articles, {words:,} words, --workers 1, best of {args.rounds}")
-    for m, (wall, cpu) in best.items():
-        print(f"{str(m):45s} {words / wall:8,.0f} words/s wall  {words / cpu:8,.0f} words/CPU-s")
+    compare({str(m): (m, {}) for m in args.models}, args.articles, args.rounds, args.shared)
 
 
 if __name__ == "__main__":
