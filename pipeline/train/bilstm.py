@@ -293,7 +293,7 @@ def main(argv=None) -> None:
           flush=True)
     best, best_ep, bad = -1.0, -1, 0
     # length-sorted batches, each from one data set (one head)
-    order = sorted(range(len(tr)), key=lambda i: (heads[i], len(tr[i][0])))
+    order = sorted(range(len(tr)), key=lambda i: len(tr[i][0]))
     all_batches = [b for h in sorted(set(heads)) for b in chunks([i for i in order if heads[i] == h], args.batch)]
     for ep in range(args.epochs):
         model.train()
@@ -303,8 +303,8 @@ def main(argv=None) -> None:
         tot = 0.0
         for bi in batches:
             w, c, f, k, y, mask, lens = batchify([tr[i] for i in bi], args.word_dropout)
-            E = model.emissions(w, c, f, k, lens, heads[bi[0]])
-            loss = model.head(heads[bi[0]])[1].nll(E, y, mask)
+            head = heads[bi[0]]
+            loss = model.head(head)[1].nll(model.emissions(w, c, f, k, lens, head), y, mask)
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 5.0)
