@@ -86,6 +86,10 @@ class Tagger(nn.Module):
         return h["proj"], h["crf"]
 
     def emissions(self, w, c, f, k, lens, head: int = 0):
+        return self.head(head)[0](self.drop(self.encode(w, c, f, k, lens)))
+
+    def encode(self, w, c, f, k, lens):
+        """The BiLSTM's states (B, T, 2·hidden): forward direction first, then backward."""
         B, T, L = c.shape
         ce = self.char_emb(c.view(B * T, L)).transpose(1, 2)  # (BT, dc, L)
         conv = self.char_conv(ce)
@@ -96,7 +100,7 @@ class Tagger(nn.Module):
         packed = nn.utils.rnn.pack_padded_sequence(x, lens, batch_first=True, enforce_sorted=False)
         h, _ = self.lstm(packed)
         h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=T)
-        return self.head(head)[0](self.drop(h))
+        return h
 
 
 def build_vocab(kv, train_words: set[str], max_words: int):
@@ -224,6 +228,8 @@ def main(argv=None) -> None:
     ap.add_argument("--fixed-epochs", action="store_true",
                     help="train exactly --epochs epochs and keep the last (no selection on dev; implied by --full, "
                          "whose dev was seen in training)")
+    ap.add_argument("--init", type=Path, default=None,
+                    help="start from an encoder pretrained by pipeline.train.lm_pretrain (same --hidden, --id-embeddings)")
     ap.add_argument("--test", action="store_true")
     ap.add_argument("--limit", type=int, default=0, help="smoke test: use only the first N training sentences")
     args = ap.parse_args(argv)
@@ -264,6 +270,10 @@ def main(argv=None) -> None:
     tr = encode(train, feat, words_idx, chars_idx, max_len, ids_idx)
     model = Tagger(vec, len(chars), len(FLAG_NAMES), len(TAGS), hidden=args.hidden, dropout=args.dropout,
                    id_sizes=[len(v) for v in ids], id_dims=id_dims, extra_heads=len(extra) if args.extra_heads else 0)
+    if args.init:
+        from .lm_pretrain import load_pretrained
+
+        print("pretrained:", ", ".join(load_pretrained(model, args.init, chars, ids)), flush=True)
     opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=args.lr)
     meta = {"format_version": 1, "backend": "bilstm", "name": "arabic-ner-bilstm",
             "labels": ["PER", "ORG", "LOC", "MISC"], "label_map": LABEL_MAP,
