@@ -25,7 +25,7 @@ RECIPE = {
         {"dir": "crf", "trainer": "ner", "weight": 0.5,
          "args": ["--context", "--full", "--propagate", "0.8", "--extra", "aqmar,wojood", "--extra-domain"]},
         {"dir": "bilstm", "trainer": "bilstm", "weight": 0.5,
-         "args": ["--full", "--hidden", "64", "--epochs", "16", "--id-embeddings", "32,16,16", "--threads", "2",
+         "args": ["--full", "--hidden", "64", "--epochs", "16", "--id-embeddings", "32,16,16", "--threads", "1",
                   "--extra", "aqmar,wojood", "--extra-heads"]},
     ],
     "propagate": {"min_score": 0.8, "factor": 0.6},

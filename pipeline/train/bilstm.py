@@ -292,7 +292,9 @@ def main(argv=None) -> None:
                          "resources": {"lexicon": lex_info,
                                        "unlabelled": {"path": "../shared/data/" + ARWIKI[0], "what": ARWIKI[1],
                                                       "license": ARWIKI[2],
-                                                      "use": "skip-gram word2vec 100d (frozen) + k-means clusters"},
+                                                      "use": "skip-gram word2vec 100d (frozen) + k-means clusters" + (
+                                                          f"; encoder pretrained as a language model ({args.init.name}"
+                                                          ", pipeline.train.lm_pretrain)" if args.init else "")},
                                        "gazetteers": {"path": "../shared/data/" + ANERGAZET[0], "what": ANERGAZET[1],
                                                       "license": ANERGAZET[2]}},
                          "params": vars(args) | {"out": str(args.out), "shared": str(args.shared),
