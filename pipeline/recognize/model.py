@@ -501,12 +501,10 @@ class CRFBackend:
         out: list = [np.zeros((0, len(tags)), dtype=np.float32) for _ in sentences]
         for idx, E, lens in self._batches(sentences):
             marg = forward_backward(E, lens, self.trans, zero, zero)
+            marg = np.concatenate([marg, np.zeros(marg.shape[:2] + (1,))], axis=2)  # column -1: tags it lacks
+            picked = marg[:, :, col].astype(np.float32)
             for r, i in enumerate(idx):
-                m = np.zeros((lens[r], len(tags)), dtype=np.float32)
-                for k, c in enumerate(col):
-                    if c >= 0:
-                        m[:, k] = marg[r, :lens[r], c]
-                out[i] = m
+                out[i] = picked[r, :lens[r]]
         return out
 
 
@@ -657,24 +655,47 @@ def forward_backward(scores, lens, trans, start, end):
     import numpy as np
 
     B, T, n = scores.shape
+    # the same float operations, in the same order, as the textbook recursions, but into reused buffers
+    a = np.empty((B, n, n), dtype=scores.dtype)
+    m = np.empty((B, n), dtype=scores.dtype)
+    s = np.empty((B, n), dtype=scores.dtype)
     alpha = np.empty((B, T, n), dtype=scores.dtype)
     alpha[:, 0] = start + scores[:, 0]
     for t in range(1, T):
-        a = alpha[:, t - 1][:, :, None] + trans[None]  # (B, from, to)
-        m = a.max(axis=1)
-        a = m + np.log(np.exp(a - m[:, None, :]).sum(axis=1)) + scores[:, t]
-        alpha[:, t] = np.where((t < lens)[:, None], a, alpha[:, t - 1])
+        np.add(alpha[:, t - 1][:, :, None], trans, out=a)  # (B, from, to)
+        np.max(a, axis=1, out=m)
+        np.subtract(a, m[:, None, :], out=a)
+        np.exp(a, out=a)
+        np.sum(a, axis=1, out=s)
+        np.log(s, out=s)
+        s += m
+        s += scores[:, t]
+        alpha[:, t] = s
+        ended = t >= lens
+        if ended.any():
+            alpha[ended, t] = alpha[ended, t - 1]
     beta = np.zeros((B, T, n), dtype=scores.dtype)
     beta[np.arange(B), lens - 1] = end
     for t in range(T - 2, -1, -1):
-        b = trans[None] + (scores[:, t + 1] + beta[:, t + 1])[:, None, :]  # (B, from, to)
-        m = b.max(axis=2)
-        b = m + np.log(np.exp(b - m[:, :, None]).sum(axis=2))
-        beta[:, t] = np.where((t + 1 < lens)[:, None], b, beta[:, t])
+        np.add(scores[:, t + 1], beta[:, t + 1], out=s)
+        np.add(trans, s[:, None, :], out=a)  # (B, from, to)
+        np.max(a, axis=2, out=m)
+        np.subtract(a, m[:, :, None], out=a)
+        np.exp(a, out=a)
+        np.sum(a, axis=2, out=s)
+        np.log(s, out=s)
+        s += m
+        live = t + 1 < lens
+        if live.all():
+            beta[:, t] = s
+        else:
+            beta[live, t] = s[live]
     logz = alpha[np.arange(B), lens - 1] + end
     mz = logz.max(axis=1, keepdims=True)
     logz = (mz + np.log(np.exp(logz - mz).sum(axis=1, keepdims=True)))[:, :, None]
-    return np.exp(alpha + beta - logz)
+    alpha += beta
+    alpha -= logz
+    return np.exp(alpha, out=alpha)
 
 
 class BiLSTMBackend:
@@ -835,9 +856,9 @@ class BiLSTMBackend:
         out: list = [np.zeros((0, len(tags)), dtype=np.float32) for _ in sentences]
         for idx in _length_batches(sentences, batch_words):
             E, lens = self.emissions([sentences[i] for i in idx])
-            marg = forward_backward(E, lens, self.trans, self.start, self.end)
+            picked = forward_backward(E, lens, self.trans, self.start, self.end)[:, :, col]
             for r, i in enumerate(idx):
-                out[i] = marg[r, :len(sentences[i])][:, col]
+                out[i] = picked[r, :len(sentences[i])]
         return out
 
 
