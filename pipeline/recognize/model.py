@@ -187,11 +187,12 @@ class Featurizer:
 
     def _word_info(self, w: str) -> tuple:
         lex = self.lex
-        split = split_proclitics(w)
+        candidates = candidate_splits(w)
+        split = split_proclitics(w, candidates=candidates)
         stem = split.stem
         # a liberal stem: the longest candidate split whose stem is a known title/head/gazetteer word
         loose = stem
-        for cand in candidate_splits(w):
+        for cand in candidates:
             s = cand.canonical
             if s in PER_TITLES or s in ORG_HEADS or s in LOC_HEADS or s in lex.gazetteer or s in lex.clusters:
                 loose = s
