@@ -763,38 +763,46 @@ class BiLSTMBackend:
         """(len(words), 8H): each word's LSTM input projection for both directions; per-type cache."""
         np = self.np
         cache = self._cache
-        todo = [w for w in dict.fromkeys(words) if w not in cache]
+        types = list(dict.fromkeys(words))
+        todo = [w for w in types if w not in cache]
         if todo:
-            infos = [self.featurizer.word_info(w) for w in todo]
-            L = max(len(w) for w in todo)
-            L = min(L, self.max_word_len)
-            ids = np.zeros((len(todo), L + 2), dtype=np.int64)  # padded by 1 on each side for the k=3 conv
-            for r, w in enumerate(todo):
-                c = char_ids(w, self.chars, self.max_word_len)
-                ids[r, 1:1 + len(c)] = c
-            x = self.ce[ids]  # (N, L+2, dc)
-            k = len(self.ck)
-            conv = self.cb + sum(x[:, j:j + L] @ self.ck[j] for j in range(k))  # (N, L, out)
-            lens = np.array([min(len(w), self.max_word_len) for w in todo])
-            mask = np.arange(L)[None, :] >= lens[:, None]
-            conv[mask] = -np.inf
-            crep = conv.max(axis=1)
-            flags = np.zeros((len(todo), self.nflags), dtype=np.float32)
-            wids = np.empty(len(todo), dtype=np.int64)
-            kids = np.empty((len(todo), len(self.ids)), dtype=np.int64)
-            for r, (w, info) in enumerate(zip(todo, infos)):
-                flags[r, word_flags(info, info[0][3][4:])] = 1.0
-                wids[r] = word_lookup(w, info[2], self.words)
-                kids[r] = type_ids(info, self.ids)
-            X = np.concatenate([self.emb[wids], crep, flags] + [e[kids[:, j]] for j, e in enumerate(self.id_embs)],
-                               axis=1)
-            G = X @ self.wi + self.bi
-            for w, g in zip(todo, G):
-                cache[w] = g
-        out = np.stack([cache[w] for w in words])
+            cache.update(zip(todo, self._new_gate_inputs(todo)))
+        type_index = {w: k for k, w in enumerate(types)}
+        out = np.stack([cache[w] for w in types])[[type_index[w] for w in words]]
         if len(cache) > self.cache_size:  # bounded: memory must not grow with the input (cleared after use)
             cache.clear()
         return out
+
+    def _new_gate_inputs(self, todo: list[str]):
+        """(len(todo), 8H): the input projections of word types, in one matmul (built from whole-array writes)."""
+        np = self.np
+        N = len(todo)
+        infos = [self.featurizer.word_info(w) for w in todo]
+        chars = [char_ids(w, self.chars, self.max_word_len) for w in todo]
+        lens = np.array([len(c) for c in chars])
+        L = int(lens.max())
+        ids = np.zeros((N, L + 2), dtype=np.int64)  # padded by 1 on each side for the k=3 conv
+        rows, cols = token_positions(lens)
+        ids[rows, cols + 1] = [i for c in chars for i in c]
+        x = self.ce[ids]  # (N, L+2, dc)
+        k = len(self.ck)
+        conv = self.cb + sum(x[:, j:j + L] @ self.ck[j] for j in range(k))  # (N, L, out)
+        mask = np.arange(L)[None, :] >= lens[:, None]
+        conv[mask] = -np.inf
+        crep = conv.max(axis=1)
+        flags = np.zeros((N, self.nflags), dtype=np.float32)
+        flag_rows: list[int] = []
+        flag_cols: list[int] = []
+        for r, info in enumerate(infos):
+            on = word_flags(info, info[0][3][4:])
+            flag_rows += [r] * len(on)
+            flag_cols += on
+        flags[flag_rows, flag_cols] = 1.0
+        wids = np.array([word_lookup(w, info[2], self.words) for w, info in zip(todo, infos)], dtype=np.int64)
+        kids = np.array([type_ids(info, self.ids) for info in infos], dtype=np.int64).reshape(N, len(self.ids))
+        X = np.concatenate([self.emb[wids], crep, flags] + [e[kids[:, j]] for j, e in enumerate(self.id_embs)],
+                           axis=1)
+        return X @ self.wi + self.bi
 
     def _lstm(self, G, lens, Wh, reverse: bool):
         """G: (B, T, 4H) padded gate inputs (columns i,f,o,g); returns (B, T, H)."""
