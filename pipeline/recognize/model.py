@@ -805,20 +805,22 @@ class BiLSTMBackend:
         return X @ self.wi + self.bi
 
     def _lstm(self, G, lens, Wh, reverse: bool):
-        """G: (B, T, 4H) padded gate inputs (columns i,f,o,g); returns (B, T, H)."""
+        """G: (T, B, 4H) padded gate inputs (columns i,f,o,g); returns (T, B, H). Time first: each step reads and
+        writes contiguous rows."""
         np = self.np
-        B, T, _ = G.shape
+        T, B, _ = G.shape
         H = self.H
         h = np.zeros((B, H), dtype=np.float32)
         c = np.zeros((B, H), dtype=np.float32)
-        out = np.empty((B, T, H), dtype=np.float32)
+        out = np.empty((T, B, H), dtype=np.float32)
         g = np.empty((B, 4 * H), dtype=np.float32)
+        ig = np.empty((B, H), dtype=np.float32)
         # backwards: right to left over the padded batch; states are zeroed past each sentence's end, so each
         # sentence starts from a zero state at its last real token
         live = (np.arange(T)[:, None] < lens[None, :]).astype(np.float32)[:, :, None] if reverse else None
         for t in (range(T - 1, -1, -1) if reverse else range(T)):
             np.matmul(h, Wh, out=g)
-            g += G[:, t]
+            g += G[t]
             s = g[:, :3 * H]
             np.negative(s, out=s)
             np.exp(s, out=s)
@@ -826,29 +828,32 @@ class BiLSTMBackend:
             np.reciprocal(s, out=s)  # sigmoid of i, f, o
             np.tanh(g[:, 3 * H:], out=g[:, 3 * H:])
             c *= g[:, H:2 * H]
-            c += g[:, :H] * g[:, 3 * H:]
+            np.multiply(g[:, :H], g[:, 3 * H:], out=ig)
+            c += ig
             if reverse:
                 c *= live[t]
             np.tanh(c, out=h)
             h *= g[:, 2 * H:3 * H]
-            out[:, t] = h
+            out[t] = h
         return out
 
     def emissions(self, sentences: Sequence[Sequence[str]]):
         np = self.np
         lens = np.array([len(s) for s in sentences])
-        T = int(lens.max())
+        B, T, H = len(sentences), int(lens.max()), self.H
         flat = [w or "_" for s in sentences for w in s]
         V = self._gate_inputs(flat)
-        X = np.zeros((len(sentences), T, V.shape[1]), dtype=np.float32)
-        pos = 0
-        for r, s in enumerate(sentences):
-            X[r, :len(s)] = V[pos:pos + len(s)]
-            pos += len(s)
-        H4 = 4 * self.H
-        hf = self._lstm(X[:, :, :H4], lens, self.wh[0], False)
-        hb = self._lstm(X[:, :, H4:], lens, self.wh[1], True)
-        return np.concatenate([hf, hb], axis=2) @ self.proj_w + self.proj_b, lens
+        sent, pos = token_positions(lens)
+        hidden = []
+        for d, (Wh, reverse) in enumerate(((self.wh[0], False), (self.wh[1], True))):
+            X = np.zeros((T, B, 4 * H), dtype=np.float32)
+            X[pos, sent] = V[:, 4 * H * d:4 * H * (d + 1)]
+            hidden.append(self._lstm(X, lens, Wh, reverse))
+        # back to (B, T, 2H) before the projection: the same matmul, so the same float bits
+        hcat = np.empty((B, T, 2 * H), dtype=np.float32)
+        hcat[:, :, :H] = hidden[0].transpose(1, 0, 2)
+        hcat[:, :, H:] = hidden[1].transpose(1, 0, 2)
+        return hcat @ self.proj_w + self.proj_b, lens
 
     def predict(self, sentences: Sequence[Sequence[str]], batch_words: int = 4000) -> list[list[SpanPred]]:
         out: list[list[SpanPred]] = [[] for _ in sentences]
