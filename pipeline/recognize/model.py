@@ -375,11 +375,14 @@ class CRFBackend:
         # cached word types' rows live in one table, so a batch gathers them with one fancy index
         self.type_cache: OrderedDict[str, int] = OrderedDict()  # word type -> its slot, least recently used first
         self.type_table = np.empty((self.CACHE_SIZE, 5, n))
+        self.type_clusters = [""] * self.CACHE_SIZE  # the first cluster of the word type in each slot
 
-    def type_rows(self, types: Sequence[str]) -> "np.ndarray":
-        """(len(types), 5, n): each word type's weights as the neighbour at offset -2, -1, as the token, at +1, +2."""
-        cache, table = self.type_cache, self.type_table
+    def type_rows(self, types: Sequence[str]) -> "tuple[np.ndarray, list[str]]":
+        """(len(types), 5, n): each word type's weights as the neighbour at offset -2, -1, as the token, at +1, +2;
+        and each type's first cluster (for the bc feature)."""
+        cache, table, type_clusters = self.type_cache, self.type_table, self.type_clusters
         rows = self.np.empty((len(types), 5, len(self.tags)))
+        clusters = [""] * len(types)
         hits, slots, new = [], [], []
         for k, w in enumerate(types):
             slot = cache.get(w)
@@ -389,33 +392,39 @@ class CRFBackend:
                 cache.move_to_end(w)
                 hits.append(k)
                 slots.append(slot)
+                clusters[k] = type_clusters[slot]
         if hits:
             rows[hits] = table[slots]
         if new:
-            rows[new] = self._new_type_rows([types[k] for k in new])
+            rows[new], new_clusters = self._new_type_rows([types[k] for k in new])
+            for k, c in zip(new, new_clusters):
+                clusters[k] = c
             kept = new[-len(table):]  # a batch with more new types than the table has slots keeps its last ones
             new_slots = []
             for k in kept:
                 slot = len(cache) if len(cache) < len(table) else cache.popitem(last=False)[1]
                 cache[types[k]] = slot
+                type_clusters[slot] = clusters[k]
                 new_slots.append(slot)
             table[new_slots] = rows[kept]
-        return rows
+        return rows, clusters
 
-    def _new_type_rows(self, types: list[str]) -> "np.ndarray":
+    def _new_type_rows(self, types: list[str]) -> "tuple[np.ndarray, list[str]]":
         """``type_rows`` computed: one gather and one reduceat for all the types (each segment's sum is the
         same sequential sum as for the type alone)."""
         get, zero, word_info = self.attrs.get, len(self.attrs), self.featurizer.word_info
         idx: list[int] = []
         starts = []
+        clusters = []
         for w in types:
             info = word_info(w)
+            clusters.append(info[3])
             seen = info[9]
             for features in (seen[-2], seen[-1], info[0], seen[1], seen[2]):
                 starts.append(len(idx))
                 idx.append(zero)
                 idx += [k for k in map(get, features) if k is not None]
-        return self.np.add.reduceat(self.weights[idx], starts).reshape(len(types), 5, len(self.tags))
+        return self.np.add.reduceat(self.weights[idx], starts).reshape(len(types), 5, len(self.tags)), clusters
 
     def emissions(self, words: Sequence[str]):
         """(len(words), n) state scores: the sum of the weights of each token's features."""
@@ -433,8 +442,9 @@ class CRFBackend:
         words = [w or "_" for s in sentences for w in s]
         types = list(dict.fromkeys(words))
         type_index = {w: k for k, w in enumerate(types)}
-        tok_type = np.array([type_index[w] for w in words])
-        rows = self.type_rows(types)  # (types, 5, n)
+        tok_type_list = [type_index[w] for w in words]
+        tok_type = np.array(tok_type_list)
+        rows, cluster = self.type_rows(types)  # (types, 5, n), first clusters
         lens = np.array([len(s) for s in sentences])
         pos = token_positions(lens)[1]
         slen = np.repeat(lens, lens)
@@ -443,8 +453,7 @@ class CRFBackend:
             inside = ((pos + d >= 0) & (pos + d < slen))[:, None]
             neighbour = rows[tok_type[np.clip(np.arange(len(words)) + d, 0, len(words) - 1)], d + 2]
             E += np.where(inside, neighbour, self.pad[d])
-        cluster = [feat.word_info(w)[3] for w in types]
-        for rows_of_feature in self._pair_feature_rows(words, [cluster[k] for k in tok_type], pos, slen):
+        for rows_of_feature in self._pair_feature_rows(words, [cluster[k] for k in tok_type_list], pos):
             E += self.weights[rows_of_feature]
         first = np.flatnonzero(pos == 0)
         for name, at in (("BOS", first), ("EOS", first + lens - 1)):
@@ -453,17 +462,15 @@ class CRFBackend:
             self._add_quote_features(E, sentences, first)
         return E
 
-    def _pair_feature_rows(self, words: list[str], clusters: list[str], pos, slen) -> list[list[int]]:
+    def _pair_feature_rows(self, words: list[str], clusters: list[str], pos) -> list[list[int]]:
         """Weight rows of each token's word-pair features bw (previous word), bc (previous cluster) and
         fw (next word), the zero row where the token has none or the model does not know it."""
         get, zero = self.attrs.get, len(self.attrs)
-        n = len(words)
-        has_prev = (pos > 0).tolist()
-        has_next = (pos + 1 < slen).tolist()
-        bw = [get(f"bw={words[i-1]}|{words[i]}", zero) if has_prev[i] else zero for i in range(n)]
-        bc = [get(f"bc={clusters[i-1]}|{clusters[i]}", zero) if has_prev[i] else zero for i in range(n)]
-        fw = [get(f"fw={words[i]}|{words[i+1]}", zero) if has_next[i] else zero for i in range(n)]
-        return [bw, bc, fw]
+        joined = (pos[1:] > 0).tolist()  # token i and i + 1 are in the same sentence
+        bw = [get(f"bw={a}|{b}", zero) if j else zero for a, b, j in zip(words, words[1:], joined)]
+        bc = [get(f"bc={a}|{b}", zero) if j else zero for a, b, j in zip(clusters, clusters[1:], joined)]
+        fw = [get(f"fw={a}|{b}", zero) if j else zero for a, b, j in zip(words, words[1:], joined)]
+        return [[zero] + bw, [zero] + bc, fw + [zero]]
 
     def _add_quote_features(self, E, sentences: Sequence[Sequence[str]], first) -> None:
         """The featurizer's quote features of each sentence, added token by token (they come last)."""
@@ -619,11 +626,12 @@ def viterbi(scores, lens, trans, start, end=None) -> list[list[int]]:
     B, T, n = scores.shape
     score = start + scores[:, 0]
     back = np.zeros((B, T, n), dtype=np.int64)
+    shortest = int(lens.min())
     for t in range(1, T):
         cand = score[:, :, None] + trans[None]  # (B, from, to)
         back[:, t] = cand.argmax(axis=1)
         new = cand.max(axis=1) + scores[:, t]
-        score = np.where((t < lens)[:, None], new, score)
+        score = new if t < shortest else np.where((t < lens)[:, None], new, score)  # no sentence ended yet
     if end is not None:
         score = score + end
     last = score.argmax(axis=1)
