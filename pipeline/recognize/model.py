@@ -182,10 +182,14 @@ class Featurizer:
         self.lex = lexicon
         self.cache_size = cache_size
         self.word_info = lru_cache(maxsize=cache_size)(self._word_info)  # least recently used types go first
+        # the BiLSTM needs only this part of word_info: its own, smaller cache spares it the feature strings
+        self.word_core = lru_cache(maxsize=cache_size)(self._word_core)
         # feature groups added after the first models; a model's meta.json "features" turns them on
         self.quotes = bool((options or {}).get("quotes"))
 
-    def _word_info(self, w: str) -> tuple:
+    def _word_core(self, w: str) -> tuple:
+        """(proclitic prefix, word, loose stem, cluster0, cluster1, trig, shape, gaz, context flags, stem, bare stem,
+        clusters): items 1-8 are word_info's."""
         lex = self.lex
         candidates = candidate_splits(w)
         split = split_proclitics(w, candidates=candidates)
@@ -204,8 +208,14 @@ class Featurizer:
                ("O" if loose in ORG_HEADS else "") + ("L" if loose in LOC_HEADS else "") + \
                ("P" if w in LOC_PREPS else "")
         shape = _shape(w)
+        dctx = lex.context.get(w) or lex.context.get(loose) or "" if lex.context else ""
+        c0, c1 = (cl[0] if cl else "-"), (cl[1] if len(cl) > 1 else "-")
+        return split.prefix, w, loose, c0, c1, trig, shape, gaz, dctx, stem, bare, cl
+
+    def _word_info(self, w: str) -> tuple:
+        proclitics, w, loose, c0, c1, trig, shape, gaz, dctx, stem, bare, cl = self.word_core(w)
         feats = [
-            "w=" + w, "st=" + stem, "ls=" + loose, "pre=" + split.prefix, "sh=" + shape,
+            "w=" + w, "st=" + stem, "ls=" + loose, "pre=" + proclitics, "sh=" + shape,
             "p1=" + w[:1], "p2=" + w[:2], "p3=" + w[:3], "s1=" + w[-1:], "s2=" + w[-2:], "s3=" + w[-3:],
             "sp2=" + bare[:2], "ss2=" + bare[-2:], "ss3=" + bare[-3:], "len=" + str(min(len(w), 8)),
         ]
@@ -220,11 +230,9 @@ class Featurizer:
                 feats.append("g=" + g)
         for t in trig:
             feats.append("t=" + t)
-        dctx = lex.context.get(w) or lex.context.get(loose) or "" if lex.context else ""
         for d in dctx.split(","):
             if d:
                 feats.append("d=" + d)
-        c0, c1 = (cl[0] if cl else "-"), (cl[1] if len(cl) > 1 else "-")
         # what a tagged token sees of this word when the word sits d positions away (d = -2, -1, 1, 2)
         near = [f"w={w}", f"c={c0}", f"ls={loose}", f"C={c1}", f"s3={w[-3:]}"] + [f"t={t}" for t in trig] + \
                ["g=" + g for g in gaz.split(",") if g] + ["d=" + d for d in dctx.split(",") if d]
@@ -526,7 +534,7 @@ _FLAG_INDEX = {n: i for i, n in enumerate(FLAG_NAMES)}
 
 
 def word_flags(info: tuple, prefix: str) -> list[int]:
-    """Indices into FLAG_NAMES for a word (from ``Featurizer.word_info``)."""
+    """Indices into FLAG_NAMES for a word (from ``Featurizer.word_info`` or ``word_core``: items 1-8)."""
     idx = _FLAG_INDEX
     out = [idx[t] for t in info[5]]
     if info[2].startswith("ال"):
@@ -785,7 +793,7 @@ class BiLSTMBackend:
         """(len(todo), 8H): the input projections of word types, in one matmul (built from whole-array writes)."""
         np = self.np
         N = len(todo)
-        infos = [self.featurizer.word_info(w) for w in todo]
+        infos = [self.featurizer.word_core(w) for w in todo]
         chars = [char_ids(w, self.chars, self.max_word_len) for w in todo]
         lens = np.array([len(c) for c in chars])
         L = int(lens.max())
@@ -802,7 +810,7 @@ class BiLSTMBackend:
         flag_rows: list[int] = []
         flag_cols: list[int] = []
         for r, info in enumerate(infos):
-            on = word_flags(info, info[0][3][4:])
+            on = word_flags(info, info[0])
             flag_rows += [r] * len(on)
             flag_cols += on
         flags[flag_rows, flag_cols] = 1.0
