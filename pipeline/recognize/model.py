@@ -770,24 +770,32 @@ class BiLSTMBackend:
         start = W["crf.start_transitions"].copy()
         forbid_ill_formed_bio(self.tags, trans, start)
         self.trans, self.start, self.end = trans, start, W["crf.end_transitions"]
-        self._cache: dict[str, "np.ndarray"] = {}
+        # cached word types' projections are rows of one table (row 0: zeros, the padding), so a batch's
+        # time-first LSTM inputs are gathered with one fancy index per direction
+        self._cache: dict[str, int] = {}  # word type -> its row in _table
+        self._table = np.zeros((1, 8 * H), dtype=np.float32)
         self.cache_size = 20_000
         _limit_blas_threads()
         self.n_tags = n
 
-    def _gate_inputs(self, words: list[str]):
-        """(len(words), 8H): each word's LSTM input projection for both directions; per-type cache."""
+    def _gate_rows(self, words: list[str]):
+        """Each word's row in ``_table``, its LSTM input projection for both directions; per-type cache."""
         np = self.np
         cache = self._cache
-        types = list(dict.fromkeys(words))
-        todo = [w for w in types if w not in cache]
+        todo = [w for w in dict.fromkeys(words) if w not in cache]
         if todo:
-            cache.update(zip(todo, self._new_gate_inputs(todo)))
-        type_index = {w: k for k, w in enumerate(types)}
-        out = np.stack([cache[w] for w in types])[[type_index[w] for w in words]]
+            used = 1 + len(cache)
+            if used + len(todo) > len(self._table):  # room for the cache's bound plus one batch's new types
+                grown = np.empty((max(used + len(todo), 1 + self.cache_size + len(todo)), self._table.shape[1]),
+                                 dtype=np.float32)
+                grown[:used] = self._table[:used]
+                self._table = grown
+            self._table[used:used + len(todo)] = self._new_gate_inputs(todo)
+            cache.update(zip(todo, range(used, used + len(todo))))
+        rows = [cache[w] for w in words]
         if len(cache) > self.cache_size:  # bounded: memory must not grow with the input (cleared after use)
             cache.clear()
-        return out
+        return rows
 
     def _new_gate_inputs(self, todo: list[str]):
         """(len(todo), 8H): the input projections of word types, in one matmul (built from whole-array writes)."""
@@ -858,12 +866,12 @@ class BiLSTMBackend:
         lens = np.array([len(s) for s in sentences])
         B, T, H = len(sentences), int(lens.max()), self.H
         flat = [w or "_" for s in sentences for w in s]
-        V = self._gate_inputs(flat)
         sent, pos = token_positions(lens)
+        grid = np.zeros((T, B), dtype=np.int64)  # each step's and sentence's row of _table; 0 past the end
+        grid[pos, sent] = self._gate_rows(flat)
         hidden = []
         for d, (Wh, reverse) in enumerate(((self.wh[0], False), (self.wh[1], True))):
-            X = np.zeros((T, B, 4 * H), dtype=np.float32)
-            X[pos, sent] = V[:, 4 * H * d:4 * H * (d + 1)]
+            X = self._table[:, 4 * H * d:4 * H * (d + 1)][grid]
             hidden.append(self._lstm(X, lens, Wh, reverse))
         # back to (B, T, 2H) before the projection: the same matmul, so the same float bits
         hcat = np.empty((B, T, 2 * H), dtype=np.float32)
