@@ -676,6 +676,7 @@ def forward_backward(scores, lens, trans, start, end):
     a = np.empty((B, n, n), dtype=scores.dtype)
     m = np.empty((B, n), dtype=scores.dtype)
     s = np.empty((B, n), dtype=scores.dtype)
+    shortest = int(lens.min())  # before it, no sentence of the batch has ended: nothing to mask
     alpha = np.empty((B, T, n), dtype=scores.dtype)
     alpha[:, 0] = start + scores[:, 0]
     for t in range(1, T):
@@ -688,8 +689,8 @@ def forward_backward(scores, lens, trans, start, end):
         s += m
         s += scores[:, t]
         alpha[:, t] = s
-        ended = t >= lens
-        if ended.any():
+        if t >= shortest:
+            ended = t >= lens
             alpha[ended, t] = alpha[ended, t - 1]
     beta = np.zeros((B, T, n), dtype=scores.dtype)
     beta[np.arange(B), lens - 1] = end
@@ -702,10 +703,10 @@ def forward_backward(scores, lens, trans, start, end):
         np.sum(a, axis=2, out=s)
         np.log(s, out=s)
         s += m
-        live = t + 1 < lens
-        if live.all():
+        if t + 1 < shortest:
             beta[:, t] = s
         else:
+            live = t + 1 < lens
             beta[live, t] = s[live]
     logz = alpha[np.arange(B), lens - 1] + end
     mz = logz.max(axis=1, keepdims=True)
