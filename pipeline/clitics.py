@@ -61,7 +61,7 @@ def candidate_splits(word: str, min_stem: int = 2) -> list[Split]:
 
 
 def split_proclitics(word: str, frequencies: Mapping[str, int] | None = None,
-                     bare_prefixes: str = "وفبلك") -> Split:
+                     bare_prefixes: str = "وفبلك", candidates: list[Split] | None = None) -> Split:
     """Best reading of a normalized word as proclitics + stem.
 
     A prefix is cut when what remains starts with the article (والقاهرة,
@@ -72,11 +72,12 @@ def split_proclitics(word: str, frequencies: Mapping[str, int] | None = None,
     ``bare_prefixes`` limits which letters such a cut may remove: person names
     start with ف/ب/ل/ك far more often than those particles precede a name
     (فيصل is not ف + يصل), so the finisher allows only و there.
+    ``candidates``: ``candidate_splits(word)``, when the caller has computed it.
     """
     if len(word) < 3:
         return Split("", word, word)
     word_count = frequencies.get(word, 0) if frequencies is not None else 0
-    for split in candidate_splits(word):
+    for split in candidates if candidates is not None else candidate_splits(word):
         if not split.prefix:
             break
         stem = split.stem

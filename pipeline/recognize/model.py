@@ -19,6 +19,7 @@ import gzip
 import json
 import math
 import weakref
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -181,16 +182,21 @@ class Featurizer:
         self.lex = lexicon
         self.cache_size = cache_size
         self.word_info = lru_cache(maxsize=cache_size)(self._word_info)  # least recently used types go first
+        # the BiLSTM needs only this part of word_info: its own, smaller cache spares it the feature strings
+        self.word_core = lru_cache(maxsize=cache_size)(self._word_core)
         # feature groups added after the first models; a model's meta.json "features" turns them on
         self.quotes = bool((options or {}).get("quotes"))
 
-    def _word_info(self, w: str) -> tuple:
+    def _word_core(self, w: str) -> tuple:
+        """(proclitic prefix, word, loose stem, cluster0, cluster1, trig, shape, gaz, context flags, stem, bare stem,
+        clusters): items 1-8 are word_info's."""
         lex = self.lex
-        split = split_proclitics(w)
+        candidates = candidate_splits(w)
+        split = split_proclitics(w, candidates=candidates)
         stem = split.stem
         # a liberal stem: the longest candidate split whose stem is a known title/head/gazetteer word
         loose = stem
-        for cand in candidate_splits(w):
+        for cand in candidates:
             s = cand.canonical
             if s in PER_TITLES or s in ORG_HEADS or s in LOC_HEADS or s in lex.gazetteer or s in lex.clusters:
                 loose = s
@@ -202,8 +208,14 @@ class Featurizer:
                ("O" if loose in ORG_HEADS else "") + ("L" if loose in LOC_HEADS else "") + \
                ("P" if w in LOC_PREPS else "")
         shape = _shape(w)
+        dctx = lex.context.get(w) or lex.context.get(loose) or "" if lex.context else ""
+        c0, c1 = (cl[0] if cl else "-"), (cl[1] if len(cl) > 1 else "-")
+        return split.prefix, w, loose, c0, c1, trig, shape, gaz, dctx, stem, bare, cl
+
+    def _word_info(self, w: str) -> tuple:
+        proclitics, w, loose, c0, c1, trig, shape, gaz, dctx, stem, bare, cl = self.word_core(w)
         feats = [
-            "w=" + w, "st=" + stem, "ls=" + loose, "pre=" + split.prefix, "sh=" + shape,
+            "w=" + w, "st=" + stem, "ls=" + loose, "pre=" + proclitics, "sh=" + shape,
             "p1=" + w[:1], "p2=" + w[:2], "p3=" + w[:3], "s1=" + w[-1:], "s2=" + w[-2:], "s3=" + w[-3:],
             "sp2=" + bare[:2], "ss2=" + bare[-2:], "ss3=" + bare[-3:], "len=" + str(min(len(w), 8)),
         ]
@@ -218,11 +230,9 @@ class Featurizer:
                 feats.append("g=" + g)
         for t in trig:
             feats.append("t=" + t)
-        dctx = lex.context.get(w) or lex.context.get(loose) or "" if lex.context else ""
         for d in dctx.split(","):
             if d:
                 feats.append("d=" + d)
-        c0, c1 = (cl[0] if cl else "-"), (cl[1] if len(cl) > 1 else "-")
         # what a tagged token sees of this word when the word sits d positions away (d = -2, -1, 1, 2)
         near = [f"w={w}", f"c={c0}", f"ls={loose}", f"C={c1}", f"s3={w[-3:]}"] + [f"t={t}" for t in trig] + \
                ["g=" + g for g in gaz.split(",") if g] + ["d=" + d for d in dctx.split(",") if d]
@@ -336,7 +346,7 @@ class CRFBackend:
     """
 
     name = "crf"
-    CACHE_SIZE = 30_000  # word types (~0.6 KB each)
+    CACHE_SIZE = 30_000  # word types; their table takes 5 rows of n float64 each (10.8 MB with 9 tags)
 
     def __init__(self, model_dir: Path, meta: dict):
         import numpy as np
@@ -370,21 +380,59 @@ class CRFBackend:
             self.trans[label[y1], label[y2]] = w
         self.pad = {d: self.weights[[attrs[f] for f in PAD_FEATURES[d] if f in attrs] + [len(attrs)]].sum(0)
                     for d in PAD_FEATURES}
-        self.type_rows = lru_cache(maxsize=self.CACHE_SIZE)(self._type_rows)
+        # cached word types' rows live in one table, so a batch gathers them with one fancy index
+        self.type_cache: OrderedDict[str, int] = OrderedDict()  # word type -> its slot, least recently used first
+        self.type_table = np.empty((self.CACHE_SIZE, 5, n))
+        self.type_clusters = [""] * self.CACHE_SIZE  # the first cluster of the word type in each slot
 
-    def _type_rows(self, word: str) -> "np.ndarray":
-        """(5, n): a word type's weights as the neighbour at offset -2, -1, as the token, at +1, +2."""
-        info = self.featurizer.word_info(word)
-        seen = info[9]
-        get = self.attrs.get
-        zero = len(self.attrs)
+    def type_rows(self, types: Sequence[str]) -> "tuple[np.ndarray, list[str]]":
+        """(len(types), 5, n): each word type's weights as the neighbour at offset -2, -1, as the token, at +1, +2;
+        and each type's first cluster (for the bc feature)."""
+        cache, table, type_clusters = self.type_cache, self.type_table, self.type_clusters
+        rows = self.np.empty((len(types), 5, len(self.tags)))
+        clusters = [""] * len(types)
+        hits, slots, new = [], [], []
+        for k, w in enumerate(types):
+            slot = cache.get(w)
+            if slot is None:
+                new.append(k)
+            else:
+                cache.move_to_end(w)
+                hits.append(k)
+                slots.append(slot)
+                clusters[k] = type_clusters[slot]
+        if hits:
+            rows[hits] = table[slots]
+        if new:
+            rows[new], new_clusters = self._new_type_rows([types[k] for k in new])
+            for k, c in zip(new, new_clusters):
+                clusters[k] = c
+            kept = new[-len(table):]  # a batch with more new types than the table has slots keeps its last ones
+            new_slots = []
+            for k in kept:
+                slot = len(cache) if len(cache) < len(table) else cache.popitem(last=False)[1]
+                cache[types[k]] = slot
+                type_clusters[slot] = clusters[k]
+                new_slots.append(slot)
+            table[new_slots] = rows[kept]
+        return rows, clusters
+
+    def _new_type_rows(self, types: list[str]) -> "tuple[np.ndarray, list[str]]":
+        """``type_rows`` computed: one gather and one reduceat for all the types (each segment's sum is the
+        same sequential sum as for the type alone)."""
+        get, zero, word_info = self.attrs.get, len(self.attrs), self.featurizer.word_info
         idx: list[int] = []
         starts = []
-        for features in (seen[-2], seen[-1], info[0], seen[1], seen[2]):
-            starts.append(len(idx))
-            idx.append(zero)
-            idx += [k for k in map(get, features) if k is not None]
-        return self.np.add.reduceat(self.weights[idx], starts)
+        clusters = []
+        for w in types:
+            info = word_info(w)
+            clusters.append(info[3])
+            seen = info[9]
+            for features in (seen[-2], seen[-1], info[0], seen[1], seen[2]):
+                starts.append(len(idx))
+                idx.append(zero)
+                idx += [k for k in map(get, features) if k is not None]
+        return self.np.add.reduceat(self.weights[idx], starts).reshape(len(types), 5, len(self.tags)), clusters
 
     def emissions(self, words: Sequence[str]):
         """(len(words), n) state scores: the sum of the weights of each token's features."""
@@ -402,8 +450,9 @@ class CRFBackend:
         words = [w or "_" for s in sentences for w in s]
         types = list(dict.fromkeys(words))
         type_index = {w: k for k, w in enumerate(types)}
-        tok_type = np.array([type_index[w] for w in words])
-        rows = np.stack([self.type_rows(w) for w in types])  # (types, 5, n)
+        tok_type_list = [type_index[w] for w in words]
+        tok_type = np.array(tok_type_list)
+        rows, cluster = self.type_rows(types)  # (types, 5, n), first clusters
         lens = np.array([len(s) for s in sentences])
         pos = token_positions(lens)[1]
         slen = np.repeat(lens, lens)
@@ -412,8 +461,7 @@ class CRFBackend:
             inside = ((pos + d >= 0) & (pos + d < slen))[:, None]
             neighbour = rows[tok_type[np.clip(np.arange(len(words)) + d, 0, len(words) - 1)], d + 2]
             E += np.where(inside, neighbour, self.pad[d])
-        cluster = [feat.word_info(w)[3] for w in types]
-        for rows_of_feature in self._pair_feature_rows(words, [cluster[k] for k in tok_type], pos, slen):
+        for rows_of_feature in self._pair_feature_rows(words, [cluster[k] for k in tok_type_list], pos):
             E += self.weights[rows_of_feature]
         first = np.flatnonzero(pos == 0)
         for name, at in (("BOS", first), ("EOS", first + lens - 1)):
@@ -422,17 +470,15 @@ class CRFBackend:
             self._add_quote_features(E, sentences, first)
         return E
 
-    def _pair_feature_rows(self, words: list[str], clusters: list[str], pos, slen) -> list[list[int]]:
+    def _pair_feature_rows(self, words: list[str], clusters: list[str], pos) -> list[list[int]]:
         """Weight rows of each token's word-pair features bw (previous word), bc (previous cluster) and
         fw (next word), the zero row where the token has none or the model does not know it."""
         get, zero = self.attrs.get, len(self.attrs)
-        n = len(words)
-        has_prev = (pos > 0).tolist()
-        has_next = (pos + 1 < slen).tolist()
-        bw = [get(f"bw={words[i-1]}|{words[i]}", zero) if has_prev[i] else zero for i in range(n)]
-        bc = [get(f"bc={clusters[i-1]}|{clusters[i]}", zero) if has_prev[i] else zero for i in range(n)]
-        fw = [get(f"fw={words[i]}|{words[i+1]}", zero) if has_next[i] else zero for i in range(n)]
-        return [bw, bc, fw]
+        joined = (pos[1:] > 0).tolist()  # token i and i + 1 are in the same sentence
+        bw = [get(f"bw={a}|{b}", zero) if j else zero for a, b, j in zip(words, words[1:], joined)]
+        bc = [get(f"bc={a}|{b}", zero) if j else zero for a, b, j in zip(clusters, clusters[1:], joined)]
+        fw = [get(f"fw={a}|{b}", zero) if j else zero for a, b, j in zip(words, words[1:], joined)]
+        return [[zero] + bw, [zero] + bc, fw + [zero]]
 
     def _add_quote_features(self, E, sentences: Sequence[Sequence[str]], first) -> None:
         """The featurizer's quote features of each sentence, added token by token (they come last)."""
@@ -471,12 +517,10 @@ class CRFBackend:
         out: list = [np.zeros((0, len(tags)), dtype=np.float32) for _ in sentences]
         for idx, E, lens in self._batches(sentences):
             marg = forward_backward(E, lens, self.trans, zero, zero)
+            marg = np.concatenate([marg, np.zeros(marg.shape[:2] + (1,))], axis=2)  # column -1: tags it lacks
+            picked = marg[:, :, col].astype(np.float32)
             for r, i in enumerate(idx):
-                m = np.zeros((lens[r], len(tags)), dtype=np.float32)
-                for k, c in enumerate(col):
-                    if c >= 0:
-                        m[:, k] = marg[r, :lens[r], c]
-                out[i] = m
+                out[i] = picked[r, :lens[r]]
         return out
 
 
@@ -490,7 +534,7 @@ _FLAG_INDEX = {n: i for i, n in enumerate(FLAG_NAMES)}
 
 
 def word_flags(info: tuple, prefix: str) -> list[int]:
-    """Indices into FLAG_NAMES for a word (from ``Featurizer.word_info``)."""
+    """Indices into FLAG_NAMES for a word (from ``Featurizer.word_info`` or ``word_core``: items 1-8)."""
     idx = _FLAG_INDEX
     out = [idx[t] for t in info[5]]
     if info[2].startswith("ال"):
@@ -590,11 +634,12 @@ def viterbi(scores, lens, trans, start, end=None) -> list[list[int]]:
     B, T, n = scores.shape
     score = start + scores[:, 0]
     back = np.zeros((B, T, n), dtype=np.int64)
+    shortest = int(lens.min())
     for t in range(1, T):
         cand = score[:, :, None] + trans[None]  # (B, from, to)
         back[:, t] = cand.argmax(axis=1)
         new = cand.max(axis=1) + scores[:, t]
-        score = np.where((t < lens)[:, None], new, score)
+        score = new if t < shortest else np.where((t < lens)[:, None], new, score)  # no sentence ended yet
     if end is not None:
         score = score + end
     last = score.argmax(axis=1)
@@ -627,24 +672,48 @@ def forward_backward(scores, lens, trans, start, end):
     import numpy as np
 
     B, T, n = scores.shape
+    # the same float operations, in the same order, as the textbook recursions, but into reused buffers
+    a = np.empty((B, n, n), dtype=scores.dtype)
+    m = np.empty((B, n), dtype=scores.dtype)
+    s = np.empty((B, n), dtype=scores.dtype)
+    shortest = int(lens.min())  # before it, no sentence of the batch has ended: nothing to mask
     alpha = np.empty((B, T, n), dtype=scores.dtype)
     alpha[:, 0] = start + scores[:, 0]
     for t in range(1, T):
-        a = alpha[:, t - 1][:, :, None] + trans[None]  # (B, from, to)
-        m = a.max(axis=1)
-        a = m + np.log(np.exp(a - m[:, None, :]).sum(axis=1)) + scores[:, t]
-        alpha[:, t] = np.where((t < lens)[:, None], a, alpha[:, t - 1])
+        np.add(alpha[:, t - 1][:, :, None], trans, out=a)  # (B, from, to)
+        np.max(a, axis=1, out=m)
+        np.subtract(a, m[:, None, :], out=a)
+        np.exp(a, out=a)
+        np.sum(a, axis=1, out=s)
+        np.log(s, out=s)
+        s += m
+        s += scores[:, t]
+        alpha[:, t] = s
+        if t >= shortest:
+            ended = t >= lens
+            alpha[ended, t] = alpha[ended, t - 1]
     beta = np.zeros((B, T, n), dtype=scores.dtype)
     beta[np.arange(B), lens - 1] = end
     for t in range(T - 2, -1, -1):
-        b = trans[None] + (scores[:, t + 1] + beta[:, t + 1])[:, None, :]  # (B, from, to)
-        m = b.max(axis=2)
-        b = m + np.log(np.exp(b - m[:, :, None]).sum(axis=2))
-        beta[:, t] = np.where((t + 1 < lens)[:, None], b, beta[:, t])
+        np.add(scores[:, t + 1], beta[:, t + 1], out=s)
+        np.add(trans, s[:, None, :], out=a)  # (B, from, to)
+        np.max(a, axis=2, out=m)
+        np.subtract(a, m[:, :, None], out=a)
+        np.exp(a, out=a)
+        np.sum(a, axis=2, out=s)
+        np.log(s, out=s)
+        s += m
+        if t + 1 < shortest:
+            beta[:, t] = s
+        else:
+            live = t + 1 < lens
+            beta[live, t] = s[live]
     logz = alpha[np.arange(B), lens - 1] + end
     mz = logz.max(axis=1, keepdims=True)
     logz = (mz + np.log(np.exp(logz - mz).sum(axis=1, keepdims=True)))[:, :, None]
-    return np.exp(alpha + beta - logz)
+    alpha += beta
+    alpha -= logz
+    return np.exp(alpha, out=alpha)
 
 
 class BiLSTMBackend:
@@ -702,63 +771,81 @@ class BiLSTMBackend:
         start = W["crf.start_transitions"].copy()
         forbid_ill_formed_bio(self.tags, trans, start)
         self.trans, self.start, self.end = trans, start, W["crf.end_transitions"]
-        self._cache: dict[str, "np.ndarray"] = {}
+        # cached word types' projections are rows of one table (row 0: zeros, the padding), so a batch's
+        # time-first LSTM inputs are gathered with one fancy index per direction
+        self._cache: dict[str, int] = {}  # word type -> its row in _table
+        self._table = np.zeros((1, 8 * H), dtype=np.float32)
         self.cache_size = 20_000
         _limit_blas_threads()
         self.n_tags = n
 
-    def _gate_inputs(self, words: list[str]):
-        """(len(words), 8H): each word's LSTM input projection for both directions; per-type cache."""
+    def _gate_rows(self, words: list[str]):
+        """Each word's row in ``_table``, its LSTM input projection for both directions; per-type cache."""
         np = self.np
         cache = self._cache
         todo = [w for w in dict.fromkeys(words) if w not in cache]
         if todo:
-            infos = [self.featurizer.word_info(w) for w in todo]
-            L = max(len(w) for w in todo)
-            L = min(L, self.max_word_len)
-            ids = np.zeros((len(todo), L + 2), dtype=np.int64)  # padded by 1 on each side for the k=3 conv
-            for r, w in enumerate(todo):
-                c = char_ids(w, self.chars, self.max_word_len)
-                ids[r, 1:1 + len(c)] = c
-            x = self.ce[ids]  # (N, L+2, dc)
-            k = len(self.ck)
-            conv = self.cb + sum(x[:, j:j + L] @ self.ck[j] for j in range(k))  # (N, L, out)
-            lens = np.array([min(len(w), self.max_word_len) for w in todo])
-            mask = np.arange(L)[None, :] >= lens[:, None]
-            conv[mask] = -np.inf
-            crep = conv.max(axis=1)
-            flags = np.zeros((len(todo), self.nflags), dtype=np.float32)
-            wids = np.empty(len(todo), dtype=np.int64)
-            kids = np.empty((len(todo), len(self.ids)), dtype=np.int64)
-            for r, (w, info) in enumerate(zip(todo, infos)):
-                flags[r, word_flags(info, info[0][3][4:])] = 1.0
-                wids[r] = word_lookup(w, info[2], self.words)
-                kids[r] = type_ids(info, self.ids)
-            X = np.concatenate([self.emb[wids], crep, flags] + [e[kids[:, j]] for j, e in enumerate(self.id_embs)],
-                               axis=1)
-            G = X @ self.wi + self.bi
-            for w, g in zip(todo, G):
-                cache[w] = g
-        out = np.stack([cache[w] for w in words])
+            used = 1 + len(cache)
+            if used + len(todo) > len(self._table):  # room for the cache's bound plus one batch's new types
+                grown = np.empty((max(used + len(todo), 1 + self.cache_size + len(todo)), self._table.shape[1]),
+                                 dtype=np.float32)
+                grown[:used] = self._table[:used]
+                self._table = grown
+            self._table[used:used + len(todo)] = self._new_gate_inputs(todo)
+            cache.update(zip(todo, range(used, used + len(todo))))
+        rows = [cache[w] for w in words]
         if len(cache) > self.cache_size:  # bounded: memory must not grow with the input (cleared after use)
             cache.clear()
-        return out
+        return rows
+
+    def _new_gate_inputs(self, todo: list[str]):
+        """(len(todo), 8H): the input projections of word types, in one matmul (built from whole-array writes)."""
+        np = self.np
+        N = len(todo)
+        infos = [self.featurizer.word_core(w) for w in todo]
+        chars = [char_ids(w, self.chars, self.max_word_len) for w in todo]
+        lens = np.array([len(c) for c in chars])
+        L = int(lens.max())
+        ids = np.zeros((N, L + 2), dtype=np.int64)  # padded by 1 on each side for the k=3 conv
+        rows, cols = token_positions(lens)
+        ids[rows, cols + 1] = [i for c in chars for i in c]
+        x = self.ce[ids]  # (N, L+2, dc)
+        k = len(self.ck)
+        conv = self.cb + sum(x[:, j:j + L] @ self.ck[j] for j in range(k))  # (N, L, out)
+        mask = np.arange(L)[None, :] >= lens[:, None]
+        conv[mask] = -np.inf
+        crep = conv.max(axis=1)
+        flags = np.zeros((N, self.nflags), dtype=np.float32)
+        flag_rows: list[int] = []
+        flag_cols: list[int] = []
+        for r, info in enumerate(infos):
+            on = word_flags(info, info[0])
+            flag_rows += [r] * len(on)
+            flag_cols += on
+        flags[flag_rows, flag_cols] = 1.0
+        wids = np.array([word_lookup(w, info[2], self.words) for w, info in zip(todo, infos)], dtype=np.int64)
+        kids = np.array([type_ids(info, self.ids) for info in infos], dtype=np.int64).reshape(N, len(self.ids))
+        X = np.concatenate([self.emb[wids], crep, flags] + [e[kids[:, j]] for j, e in enumerate(self.id_embs)],
+                           axis=1)
+        return X @ self.wi + self.bi
 
     def _lstm(self, G, lens, Wh, reverse: bool):
-        """G: (B, T, 4H) padded gate inputs (columns i,f,o,g); returns (B, T, H)."""
+        """G: (T, B, 4H) padded gate inputs (columns i,f,o,g); returns (T, B, H). Time first: each step reads and
+        writes contiguous rows."""
         np = self.np
-        B, T, _ = G.shape
+        T, B, _ = G.shape
         H = self.H
         h = np.zeros((B, H), dtype=np.float32)
         c = np.zeros((B, H), dtype=np.float32)
-        out = np.empty((B, T, H), dtype=np.float32)
+        out = np.empty((T, B, H), dtype=np.float32)
         g = np.empty((B, 4 * H), dtype=np.float32)
+        ig = np.empty((B, H), dtype=np.float32)
         # backwards: right to left over the padded batch; states are zeroed past each sentence's end, so each
         # sentence starts from a zero state at its last real token
         live = (np.arange(T)[:, None] < lens[None, :]).astype(np.float32)[:, :, None] if reverse else None
         for t in (range(T - 1, -1, -1) if reverse else range(T)):
             np.matmul(h, Wh, out=g)
-            g += G[:, t]
+            g += G[t]
             s = g[:, :3 * H]
             np.negative(s, out=s)
             np.exp(s, out=s)
@@ -766,29 +853,32 @@ class BiLSTMBackend:
             np.reciprocal(s, out=s)  # sigmoid of i, f, o
             np.tanh(g[:, 3 * H:], out=g[:, 3 * H:])
             c *= g[:, H:2 * H]
-            c += g[:, :H] * g[:, 3 * H:]
+            np.multiply(g[:, :H], g[:, 3 * H:], out=ig)
+            c += ig
             if reverse:
                 c *= live[t]
             np.tanh(c, out=h)
             h *= g[:, 2 * H:3 * H]
-            out[:, t] = h
+            out[t] = h
         return out
 
     def emissions(self, sentences: Sequence[Sequence[str]]):
         np = self.np
         lens = np.array([len(s) for s in sentences])
-        T = int(lens.max())
+        B, T, H = len(sentences), int(lens.max()), self.H
         flat = [w or "_" for s in sentences for w in s]
-        V = self._gate_inputs(flat)
-        X = np.zeros((len(sentences), T, V.shape[1]), dtype=np.float32)
-        pos = 0
-        for r, s in enumerate(sentences):
-            X[r, :len(s)] = V[pos:pos + len(s)]
-            pos += len(s)
-        H4 = 4 * self.H
-        hf = self._lstm(X[:, :, :H4], lens, self.wh[0], False)
-        hb = self._lstm(X[:, :, H4:], lens, self.wh[1], True)
-        return np.concatenate([hf, hb], axis=2) @ self.proj_w + self.proj_b, lens
+        sent, pos = token_positions(lens)
+        grid = np.zeros((T, B), dtype=np.int64)  # each step's and sentence's row of _table; 0 past the end
+        grid[pos, sent] = self._gate_rows(flat)
+        hidden = []
+        for d, (Wh, reverse) in enumerate(((self.wh[0], False), (self.wh[1], True))):
+            X = self._table[:, 4 * H * d:4 * H * (d + 1)][grid]
+            hidden.append(self._lstm(X, lens, Wh, reverse))
+        # back to (B, T, 2H) before the projection: the same matmul, so the same float bits
+        hcat = np.empty((B, T, 2 * H), dtype=np.float32)
+        hcat[:, :, :H] = hidden[0].transpose(1, 0, 2)
+        hcat[:, :, H:] = hidden[1].transpose(1, 0, 2)
+        return hcat @ self.proj_w + self.proj_b, lens
 
     def predict(self, sentences: Sequence[Sequence[str]], batch_words: int = 4000) -> list[list[SpanPred]]:
         out: list[list[SpanPred]] = [[] for _ in sentences]
@@ -805,9 +895,9 @@ class BiLSTMBackend:
         out: list = [np.zeros((0, len(tags)), dtype=np.float32) for _ in sentences]
         for idx in _length_batches(sentences, batch_words):
             E, lens = self.emissions([sentences[i] for i in idx])
-            marg = forward_backward(E, lens, self.trans, self.start, self.end)
+            picked = forward_backward(E, lens, self.trans, self.start, self.end)[:, :, col]
             for r, i in enumerate(idx):
-                out[i] = marg[r, :len(sentences[i])][:, col]
+                out[i] = picked[r, :len(sentences[i])]
         return out
 
 
