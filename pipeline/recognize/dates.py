@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
 import regex
@@ -1262,7 +1263,9 @@ _ANCHOR_PARTS = [
 def _anchors(text: str):
     """(part name, match) of the leftmost non-overlapping anchors, as ``finditer`` of the
     parts' alternation would give them: at a position where several parts match, the first."""
-    nxt = [rx.search(text) for _, rx in _ANCHOR_PARTS]
+    # the decade part tries \p{L}+ at every letter: skip it in the many texts without its suffixes
+    decades = "ينات" in text or "ينيات" in text
+    nxt = [rx.search(text) if name != "decade" or decades else None for name, rx in _ANCHOR_PARTS]
     pos = 0
     while True:
         best = -1
@@ -1286,6 +1289,12 @@ _WORD_START = regex.compile(r"(?<![\p{L}\p{N}])[\p{L}\p{N}]")
 _LOOKBACK = 80  # characters before an anchor where a rule's match may start
 
 
+@lru_cache(maxsize=None)
+def _rules_for(classes: tuple[str, ...]) -> list[int]:
+    """Indices of the rules an anchor of these classes triggers, in rule order."""
+    return [i for i, (_, _, triggers) in enumerate(_RULES) if any(c in triggers for c in classes)]
+
+
 def _find(ntext: str, ref: _dt.date | None) -> list[_Cand]:
     f = _Finder(ntext, ref)
     tried: dict[tuple[int, int], Any] = {}  # (rule index, start) -> match or None
@@ -1303,9 +1312,10 @@ def _find(ntext: str, ref: _dt.date | None) -> list[_Cand]:
         if nl >= 0:
             lo = nl + 1
         starts = None
-        for i, (rx, handler, triggers) in enumerate(_RULES):
-            if not any(c in triggers for c in classes) or covered[i] > apos:
+        for i in _rules_for(classes):
+            if covered[i] > apos:
                 continue
+            rx, handler, _ = _RULES[i]
             if starts is None:
                 starts = [m.start() for m in _WORD_START.finditer(ntext, lo, apos + 1)]
                 if not starts or starts[-1] != apos:
