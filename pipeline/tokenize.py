@@ -37,21 +37,22 @@ class Tokenizer:
         words: list[str] = []
         bounds: list[tuple[int, int]] = []  # sentences: (first token, end token)
         sent_first = 0
-        prev_nend = 0
+        newline = ntext.find("\n")  # the first line break after the previous token (-1: none left)
         segment = self.segment_clitics
         max_tokens = self.max_sentence_tokens
         for m in TOKEN_PATTERN.finditer(ntext):
             nstart, nend = m.span()
-            if spans and sent_first < len(spans) and ntext.find("\n", prev_nend, nstart) >= 0:
-                bounds.append((sent_first, len(spans)))
-                sent_first = len(spans)
+            if 0 <= newline < nstart:  # a line break since the previous token
+                if spans and sent_first < len(spans):
+                    bounds.append((sent_first, len(spans)))
+                    sent_first = len(spans)
+                newline = ntext.find("\n", nend)
             word = m.group()
             if segment and word[0].isalpha():
                 self._add_pieces(spans, words, word, nstart)
             else:
                 spans.append((nstart, nend))
                 words.append(word)
-            prev_nend = nend
             if word in SENTENCE_END or len(spans) - sent_first >= max_tokens:
                 bounds.append((sent_first, len(spans)))
                 sent_first = len(spans)
