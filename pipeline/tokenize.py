@@ -32,43 +32,44 @@ class Tokenizer:
         self._normalizer(doc)
         norm = doc.normalized
         ntext = norm.text
-        tokens: list[Token] = []
-        sentences: list[Sentence] = []
+        # normalized spans first, mapped to the original in one pass at the end
+        spans: list[tuple[int, int]] = []
+        words: list[str] = []
+        bounds: list[tuple[int, int]] = []  # sentences: (first token, end token)
         sent_first = 0
-        prev_nend = 0
+        newline = ntext.find("\n")  # the first line break after the previous token (-1: none left)
+        segment = self.segment_clitics
+        max_tokens = self.max_sentence_tokens
         for m in TOKEN_PATTERN.finditer(ntext):
             nstart, nend = m.span()
-            if tokens and sent_first < len(tokens) and "\n" in ntext[prev_nend:nstart]:
-                sentences.append(self._sentence(tokens, sent_first))
-                sent_first = len(tokens)
+            if 0 <= newline < nstart:  # a line break since the previous token
+                if spans and sent_first < len(spans):
+                    bounds.append((sent_first, len(spans)))
+                    sent_first = len(spans)
+                newline = ntext.find("\n", nend)
             word = m.group()
-            if self.segment_clitics and word[0].isalpha():
-                self._add_pieces(tokens, norm, word, nstart)
+            if segment and word[0].isalpha():
+                self._add_pieces(spans, words, word, nstart)
             else:
-                start, end = norm.to_original(nstart, nend)
-                tokens.append(Token(start, end, word))
-            prev_nend = nend
-            n_in_sentence = len(tokens) - sent_first
-            if word in SENTENCE_END or n_in_sentence >= self.max_sentence_tokens:
-                sentences.append(self._sentence(tokens, sent_first))
-                sent_first = len(tokens)
-        if sent_first < len(tokens):
-            sentences.append(self._sentence(tokens, sent_first))
+                spans.append((nstart, nend))
+                words.append(word)
+            if word in SENTENCE_END or len(spans) - sent_first >= max_tokens:
+                bounds.append((sent_first, len(spans)))
+                sent_first = len(spans)
+        if sent_first < len(spans):
+            bounds.append((sent_first, len(spans)))
+        tokens = [Token(start, end, word) for (start, end), word in zip(norm.to_original_spans(spans), words)]
         doc.tokens = tokens
-        doc.sentences = sentences
+        doc.sentences = [Sentence(tokens[first].start, tokens[end - 1].end, first, end) for first, end in bounds]
         return doc
 
     @staticmethod
-    def _sentence(tokens: list[Token], first: int) -> Sentence:
-        return Sentence(tokens[first].start, tokens[-1].end, first, len(tokens))
-
-    @staticmethod
-    def _add_pieces(tokens: list[Token], norm, word: str, nstart: int) -> None:
+    def _add_pieces(spans: list[tuple[int, int]], words: list[str], word: str, nstart: int) -> None:
         split = split_proclitics(word)
         pos = nstart
         for piece in split.prefix:  # each proclitic is one letter
-            start, end = norm.to_original(pos, pos + 1)
-            tokens.append(Token(start, end, piece))
+            spans.append((pos, pos + 1))
+            words.append(piece)
             pos += 1
-        start, end = norm.to_original(pos, nstart + len(word))
-        tokens.append(Token(start, end, split.stem))
+        spans.append((pos, nstart + len(word)))
+        words.append(split.stem)

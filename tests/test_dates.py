@@ -151,3 +151,34 @@ def test_wojood_dev_f1():
     res = eval_wojood("val", use_dateparser=False)
     p, r, f, _, _ = res["ours"]["edges"]
     assert f >= 0.85, res
+
+
+def test_trie_pattern_matches_exactly_its_words():
+    import regex
+
+    from pipeline.recognize.dates import _trie_pattern
+
+    words = ["شهر", "شهري", "شهور", "عام", "عامي", "ا", "اب", "ابريل", "x.y"]
+    rx = regex.compile(_trie_pattern(words))
+    for w in words:
+        assert rx.fullmatch(w), w
+    for w in ["", "شه", "شهرين", "عا", "ابر", "xzy", "x.", "ابريلا"]:
+        assert not rx.fullmatch(w), w
+
+
+def test_anchor_parts_merge_like_one_alternation():
+    """_anchors must give what finditer of the parts' alternation gives (priority by part, no overlaps)."""
+    import random
+
+    import regex
+
+    from pipeline.recognize.dates import _ANCHOR_PARTS, _ANCHOR_WORDS, _anchors
+
+    one = regex.compile("|".join(f"(?P<{name}_>{rx.pattern})" for name, rx in _ANCHOR_PARTS))
+    rnd = random.Random(7)
+    pieces = list("0123456789 /-.\n،وفبلكال") + list(_ANCHOR_WORDS) + ["الجاري", "الثمانينات", "ينات", "للعام", "2024"]
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 25))) for _ in range(3000)]
+    texts.append("في 12/3/2024 و1990ينات 5 الجاري والثمانينيات ولعام 2020م وشهري مارس")
+    for text in texts:
+        want = [(m.lastgroup[:-1], m.span()) for m in one.finditer(text)]
+        assert [(name, m.span()) for name, m in _anchors(text)] == want, text

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
 import regex
@@ -245,6 +246,9 @@ _LATIN_CHECK = regex.compile(r"(?i)(?<![A-Za-z])" + LMONTH + r"(?![A-Za-z])")
 
 # --------------------------------------------------------------------------- calendar helpers
 
+_ISO_LIKE = regex.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+
+
 def parse_reference_date(value) -> _dt.date | None:
     """Lenient: date, datetime, '2015-07-31', '2015-07-31T10:00:00', '2015-07-31 02:51:32', '2015/07/31'."""
     if value is None:
@@ -253,7 +257,7 @@ def parse_reference_date(value) -> _dt.date | None:
         return value.date()
     if isinstance(value, _dt.date):
         return value
-    m = regex.search(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", str(normalize_text(str(value))))
+    m = _ISO_LIKE.search(str(normalize_text(str(value))))
     if not m:
         return None
     try:
@@ -366,13 +370,17 @@ def _span_start(m, text: str) -> int:
     return s
 
 
+_WORDS_RX = regex.compile(r"[\p{L}\p{N}%]+|[^\s\p{L}\p{N}]")
+_NEXT_WORD_RX = regex.compile(r"[^\S\n]*([\p{L}\p{N}%]+|[^\s\p{L}\p{N}])?")
+
+
 def _prev_words(text: str, pos: int, n: int = 2) -> list[str]:
     chunk = text[max(0, pos - 40):pos]
-    return regex.findall(r"[\p{L}\p{N}%]+|[^\s\p{L}\p{N}]", chunk)[-n:]
+    return _WORDS_RX.findall(chunk)[-n:]
 
 
 def _next_word(text: str, pos: int) -> str:
-    m = regex.match(r"[^\S\n]*([\p{L}\p{N}%]+|[^\s\p{L}\p{N}])?", text[pos:pos + 40])
+    m = _NEXT_WORD_RX.match(text[pos:pos + 40])
     return (m.group(1) or "") if m else ""
 
 
@@ -740,9 +748,9 @@ class _Finder:
                 return
             if y > (self.ref.year + 40 if self.ref else 2099):
                 return
-            if prev and regex.fullmatch(r"\d+", prev[-1]):
+            if prev and _DIGITS.fullmatch(prev[-1]):
                 return  # 011 2016 3344: part of a longer number
-            if nxt and (regex.fullmatch(r"\d+", nxt) or nxt in ("%", "$")):
+            if nxt and (_DIGITS.fullmatch(nxt) or nxt in ("%", "$")):
                 return
             if nxt and y2 is None:
                 w = nxt
@@ -851,8 +859,7 @@ class _Finder:
                 return
             if prev and prev[-1] == "في" and m.group("wd") is None and not part:
                 before = _prev_words(text, m.start(), 3)
-                if (regex.fullmatch(r"\d+|مر(?:ه|ات|تين)|" + NUMWORD, nxt) or
-                        any(regex.fullmatch(r"\d+|مر(?:ه|ات|تين)|ساع(?:ه|ات)|" + NUMWORD, w) for w in before[:-1])):
+                if (_TIMES_RX.fullmatch(nxt) or any(_TIMES_HOURS_RX.fullmatch(w) for w in before[:-1])):
                     return  # "خمس مرات في اليوم": per day
         attrs: dict[str, Any] = {"relative": True}
         if part:
@@ -934,7 +941,7 @@ class _Finder:
                 p = prev[-1]
                 if p in _GENERAL_HEADS:
                     return  # "النائب العام السابق", "الرأي العام": العام is an adjective
-                if (dirw and _key(dirw) in _PERSON_DIRS and regex.match(r"^[وفبلك]{0,2}ال", p)
+                if (dirw and _key(dirw) in _PERSON_DIRS and _AL_PREFIXED.match(p)
                         and p not in _AL_FUNCTION_WORDS):
                     return  # "<title> العام السابق/الحالي"
             if this and _next_word(text, end) in ("الدراسي", "المالي", "الهجري") and not dirw:
@@ -1161,6 +1168,11 @@ _ANAPHORIC_DIRS = {_n(w) for w in ("السابق", "السابقة", "التال
 _GENERAL_HEADS = {_n(w) for w in L.GENERAL_HEADS}
 _PERSON_DIRS = {_n(w) for w in ("السابق", "السابقة", "الحالي", "الحالية", "الجديد")}
 _AL_FUNCTION_WORDS = {_n(w) for w in ("إلى", "التي", "الذي", "الذين", "اللذين", "اللتين", "اللاتي", "اللواتي", "ألا", "إلا", "الا")}
+_DIGITS = regex.compile(r"\d+")
+_TIMES_RX = regex.compile(r"\d+|مر(?:ه|ات|تين)|" + NUMWORD)  # "خمس مرات في اليوم"
+_TIMES_HOURS_RX = regex.compile(r"\d+|مر(?:ه|ات|تين)|ساع(?:ه|ات)|" + NUMWORD)
+_AL_PREFIXED = regex.compile(r"^[وفبلك]{0,2}ال")
+_FOUR_DIGITS = regex.compile(r"\d{4}")
 _YEARLIKE_NEXT = regex.compile(r"^(?:" + "|".join(sorted({_n(w) for w in L.GREGORIAN_MARKERS + L.HIJRI_MARKERS}, key=len, reverse=True)) + r")$")
 
 # Rules, each with the anchor classes that can trigger it. A rule is only tried at the
@@ -1211,44 +1223,99 @@ def _anchor_words() -> dict[str, str]:
     return words
 
 
+def _trie_pattern(words) -> str:
+    """A regex matching exactly ``words``, their common prefixes factored out (a trie).
+
+    An alternation of ~100 words is tried word by word at every position; the trie
+    rejects most positions at the first character."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # end of a word
+
+    def emit(node: dict) -> str:
+        alts = [regex.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:  # a word ends here: the rest is optional (greedy: longest first)
+            body = (body if len(alts) > 1 else "(?:" + body + ")") + "?"
+        return body
+
+    return emit(trie)
+
+
 _ANCHOR_WORDS = _anchor_words()
-_ANCHOR_RX = regex.compile(
-    r"(?<![\p{L}])[وفبلك]{0,2}(?:ال|ل)?(?P<w>" + "|".join(sorted(map(regex.escape, _ANCHOR_WORDS), key=len, reverse=True))
-    + r")(?![\p{L}\p{N}])"
-    + r"|(?P<numsep>(?<!\d)\d{1,4}[^\S\n]*[/\-.][^\S\n]*\d)"
-    + r"|(?P<curmonth>(?<!\d)\d{1,2}[^\S\n]+(?:الجاري|الحالي)(?![\p{L}\p{N}]))"
-    + r"|(?P<year>(?<!\d)\d{3,4}(?!\d))"
-    + r"|(?P<decade>\p{L}+(?:ينات|ينيات)(?![\p{L}\p{N}]))"
-)
+# The anchors as one alternation (the first part that matches at the leftmost position
+# wins), searched as separate patterns and merged by _anchors: alone, the digit parts
+# are found by fast scans instead of being tried at every letter.
+_ANCHOR_PARTS = [
+    ("w", regex.compile(r"(?<![\p{L}])[وفبلك]{0,2}(?:ال|ل)?(?P<w>" + _trie_pattern(_ANCHOR_WORDS) + r")(?![\p{L}\p{N}])")),
+    ("numsep", regex.compile(r"(?<!\d)\d{1,4}[^\S\n]*[/\-.][^\S\n]*\d")),
+    ("curmonth", regex.compile(r"(?<!\d)\d{1,2}[^\S\n]+(?:الجاري|الحالي)(?![\p{L}\p{N}])")),
+    ("year", regex.compile(r"(?<!\d)\d{3,4}(?!\d)")),
+    ("decade", regex.compile(r"\p{L}+(?:ينات|ينيات)(?![\p{L}\p{N}])")),
+]
+
+
+def _anchors(text: str):
+    """(part name, match) of the leftmost non-overlapping anchors, as ``finditer`` of the
+    parts' alternation would give them: at a position where several parts match, the first."""
+    # the decade part tries \p{L}+ at every letter: skip it in the many texts without its suffixes
+    decades = "ينات" in text or "ينيات" in text
+    nxt = [rx.search(text) if name != "decade" or decades else None for name, rx in _ANCHOR_PARTS]
+    pos = 0
+    while True:
+        best = -1
+        for i, m in enumerate(nxt):
+            if m is None:
+                continue
+            if m.start() < pos:  # overlapped by the last anchor: search on after it
+                m = nxt[i] = _ANCHOR_PARTS[i][1].search(text, pos)
+                if m is None:
+                    continue
+            if best < 0 or m.start() < nxt[best].start():
+                best = i
+        if best < 0:
+            return
+        m = nxt[best]
+        yield _ANCHOR_PARTS[best][0], m
+        pos = m.end()
+
+
 _WORD_START = regex.compile(r"(?<![\p{L}\p{N}])[\p{L}\p{N}]")
 _LOOKBACK = 80  # characters before an anchor where a rule's match may start
+
+
+@lru_cache(maxsize=None)
+def _rules_for(classes: tuple[str, ...]) -> list[int]:
+    """Indices of the rules an anchor of these classes triggers, in rule order."""
+    return [i for i, (_, _, triggers) in enumerate(_RULES) if any(c in triggers for c in classes)]
 
 
 def _find(ntext: str, ref: _dt.date | None) -> list[_Cand]:
     f = _Finder(ntext, ref)
     tried: dict[tuple[int, int], Any] = {}  # (rule index, start) -> match or None
     covered = [0] * len(_RULES)  # per rule: end of its last accepted match
-    for am in _ANCHOR_RX.finditer(ntext):
-        w = am.group("w")
-        if w is not None:
-            classes = (_ANCHOR_WORDS[w],)
-        elif am.group("numsep") is not None:
-            classes = ("numsep", "year") if regex.search(r"\d{4}", ntext[am.start():am.end() + 6]) else ("numsep",)
-        elif am.group("year") is not None:
-            classes = ("year",)
-        elif am.group("curmonth") is not None:
-            classes = ("curmonth",)
+    for kind, am in _anchors(ntext):
+        if kind == "w":
+            classes = (_ANCHOR_WORDS[am.group("w")],)
+        elif kind == "numsep":
+            classes = ("numsep", "year") if _FOUR_DIGITS.search(ntext, am.start(), am.end() + 6) else ("numsep",)
         else:
-            classes = ("decade",)
+            classes = (kind,)
         apos = am.start()
         lo = max(0, apos - _LOOKBACK)
         nl = ntext.rfind("\n", lo, apos)
         if nl >= 0:
             lo = nl + 1
         starts = None
-        for i, (rx, handler, triggers) in enumerate(_RULES):
-            if not any(c in triggers for c in classes) or covered[i] > apos:
+        for i in _rules_for(classes):
+            if covered[i] > apos:
                 continue
+            rx, handler, _ = _RULES[i]
             if starts is None:
                 starts = [m.start() for m in _WORD_START.finditer(ntext, lo, apos + 1)]
                 if not starts or starts[-1] != apos:
