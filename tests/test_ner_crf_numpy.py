@@ -83,3 +83,26 @@ def test_shipped_crf_matches_crfsuite():
     if backend.name != "crf":  # an ensemble: check its CRF member
         backend = next(b for b, _ in backend.members if b.name == "crf")
     assert_same_as_crfsuite(backend, [ws for ws, _ in SENTENCES])
+
+
+def test_crfsuite_weights_equal_tagger_info(tmp_path):
+    """The one-pass dump reader gives what pycrfsuite's line parser gives, order included, also for attribute
+    names that look like the dump's own syntax."""
+    from pipeline.recognize.model import crfsuite_weights
+
+    odd = ["w=a --> b", "x: 1.5", "(3) y", "z ", "ع=قال", "p=-0.25"]
+    trainer = pycrfsuite.Trainer(verbose=False)
+    rng = random.Random(3)
+    for _ in range(40):
+        n = rng.randint(1, 6)
+        trainer.append([{rng.choice(odd): 1.0, f"i={rng.randint(0, 9)}": 1.0} for _ in range(n)],
+                       [rng.choice(["O", "B-PER", "I-PER", "B-LOC"]) for _ in range(n)])
+    trainer.set_params({"c1": 0.0, "c2": 0.01, "max_iterations": 30})
+    trainer.train(str(tmp_path / "odd.model"))
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(tmp_path / "odd.model"))
+    transitions, state_features = crfsuite_weights(tagger)
+    info = tagger.info()
+    assert list(transitions.items()) == [(k, float(w)) for k, w in info.transitions.items()]
+    assert list(state_features.items()) == list(info.state_features.items())
+    assert {a for a, _ in state_features} & set(odd)  # the odd names were learned, so the check means something
