@@ -214,7 +214,19 @@ class Featurizer:
         return split.prefix, w, loose, c0, c1, trig, shape, gaz, dctx, stem, bare, cl
 
     def _word_info(self, w: str) -> tuple:
-        proclitics, w, loose, c0, c1, trig, shape, gaz, dctx, stem, bare, cl = self.word_core(w)
+        feats, near, far, core = self.word_features(w)
+        _, w, loose, c0, c1, trig, shape, gaz, dctx = core[:9]
+        seen = {d: tuple([prefix + x for x in (near if d in (-1, 1) else far)]) for d, prefix in _OFFSET_PREFIXES}
+        # (features, word, stem, cluster0, cluster1, trig, shape, gaz, context flags, features seen from offsets);
+        # tuples, not lists: the garbage collector stops tracking a tuple (then the dict and the whole entry)
+        # of strings, so its full collections do not rescan the ~20k cached entries (~10% of run time with lists)
+        return feats, w, loose, c0, c1, trig, shape, gaz, dctx, seen
+
+    def word_features(self, w: str) -> tuple[tuple[str, ...], list[str], list[str], tuple]:
+        """(the word's own features, what a token sees of it at distance 1 and at distance 2 before the offset
+        prefix, ``word_core(w)``). Not cached: ``word_info`` caches the prefixed form, the CRF its weight rows."""
+        core = self.word_core(w)
+        proclitics, w, loose, c0, c1, trig, shape, gaz, dctx, stem, bare, cl = core
         feats = [
             "w=" + w, "st=" + stem, "ls=" + loose, "pre=" + proclitics, "sh=" + shape,
             "p1=" + w[:1], "p2=" + w[:2], "p3=" + w[:3], "s1=" + w[-1:], "s2=" + w[-2:], "s3=" + w[-3:],
@@ -238,11 +250,7 @@ class Featurizer:
         near = [f"w={w}", f"c={c0}", f"ls={loose}", f"C={c1}", f"s3={w[-3:]}"] + [f"t={t}" for t in trig] + \
                ["g=" + g for g in gaz.split(",") if g] + ["d=" + d for d in dctx.split(",") if d]
         far = [f"w={w}", f"c={c0}"] + ([f"t={trig}"] if trig else [])
-        seen = {d: tuple([prefix + x for x in (near if d in (-1, 1) else far)]) for d, prefix in _OFFSET_PREFIXES}
-        # (features, word, stem, cluster0, cluster1, trig, shape, gaz, context flags, features seen from offsets);
-        # tuples, not lists: the garbage collector stops tracking a tuple (then the dict and the whole entry)
-        # of strings, so its full collections do not rescan the ~20k cached entries (~10% of run time with lists)
-        return tuple(feats), w, loose, c0, c1, trig, shape, gaz, dctx, seen
+        return tuple(feats), near, far, core
 
     def sentence(self, words: Sequence[str]) -> list[list[str]]:
         infos = [self.word_info(w or "_") for w in words]
@@ -402,6 +410,9 @@ class CRFBackend:
         for (a, y), w in state_features.items():
             weights[attrs[a], label[y]] = w
         self.attrs = attrs
+        # a neighbour's features by offset, unprefixed: new word types skip building "-2w=..." strings
+        self.offset_attrs = {d: {a[len(prefix):]: k for a, k in attrs.items() if a.startswith(prefix)}
+                             for d, prefix in _OFFSET_PREFIXES}
         self.weights = np.vstack([weights, np.zeros(n)])  # a zero row: every group of a type's features has one
         self.trans = np.zeros((n, n))
         for (y1, y2), w in transitions.items():
@@ -448,15 +459,16 @@ class CRFBackend:
     def _new_type_rows(self, types: list[str]) -> "tuple[np.ndarray, list[str]]":
         """``type_rows`` computed: one gather and one reduceat for all the types (each segment's sum is the
         same sequential sum as for the type alone)."""
-        get, zero, word_info = self.attrs.get, len(self.attrs), self.featurizer.word_info
+        zero, word_features = len(self.attrs), self.featurizer.word_features
+        at = self.offset_attrs
+        lookups = (at[-2].get, at[-1].get, self.attrs.get, at[1].get, at[2].get)  # in word_info's group order
         idx: list[int] = []
         starts = []
         clusters = []
         for w in types:
-            info = word_info(w)
-            clusters.append(info[3])
-            seen = info[9]
-            for features in (seen[-2], seen[-1], info[0], seen[1], seen[2]):
+            feats, near, far, core = word_features(w)
+            clusters.append(core[3])
+            for get, features in zip(lookups, (far, near, feats, near, far)):
                 starts.append(len(idx))
                 idx.append(zero)
                 idx += [k for k in map(get, features) if k is not None]
