@@ -151,12 +151,7 @@ class NormalizedText:
         return _MARK_RUN.match(self.original, self.offsets[nend - 1] + 1).end()
 
     def to_original(self, nstart: int, nend: int) -> tuple[int, int]:
-        offsets = self.offsets  # inlined original_start / original_end: called once per token
-        if offsets is None:
-            return nstart, nend
-        start = offsets[nstart] if nstart < len(offsets) else len(self.original)
-        end = _MARK_RUN.match(self.original, offsets[nend - 1] + 1).end() if nend > 0 else 0
-        return start, end
+        return self.original_start(nstart), self.original_end(nend)
 
     def to_original_spans(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """``to_original`` of many spans in one pass (the tokenizer maps every token): the runs

@@ -183,7 +183,7 @@ class Featurizer:
         self.lex = lexicon
         self.cache_size = cache_size
         self.word_info = lru_cache(maxsize=cache_size)(self._word_info)  # least recently used types go first
-        # the BiLSTM needs only this part of word_info: its own, smaller cache spares it the feature strings
+        # the word-level facts without feature strings: what the BiLSTM needs, and what the CRF builds its rows from
         self.word_core = lru_cache(maxsize=cache_size)(self._word_core)
         # feature groups added after the first models; a model's meta.json "features" turns them on
         self.quotes = bool((options or {}).get("quotes"))
@@ -525,7 +525,7 @@ class CRFBackend:
         feat, attrs, weights = self.featurizer, self.attrs, self.weights
         for s, offset in zip(sentences, first.tolist()):
             extra: list[list[str]] = [[] for _ in s]
-            feat._quote_features([feat.word_info(w or "_") for w in s], extra)
+            feat._quote_features([feat.word_core(w or "_") for w in s], extra)  # reads items 1-2, as word_info's
             for i, f in enumerate(extra):
                 for a in f:
                     k = attrs.get(a)
@@ -989,7 +989,7 @@ class EnsembleBackend:
             if not hasattr(backend, "marginals"):
                 raise ModelError(f"NER ensemble member {model_dir / m['dir']} ({backend.name}) has no marginals")
             self.members.append((backend, float(m.get("weight", 1.0))))
-            # members built on the same lexicon share one featurizer, so word_info runs once per word type
+            # members built on the same lexicon share one featurizer, so word_core runs once per word type
             featurizer = getattr(backend, "featurizer", None)
             if featurizer is not None:
                 key = (id(featurizer.lex), featurizer.quotes)  # Lexicon.load shares instances by content
