@@ -458,6 +458,8 @@ class _Finder:
             calendar = "hijri"
         if month is None:
             return
+        if calendar == "hijri" and month == 2 and not has_year and _is_score(text, m.start("hm"), m.end("hm")):
+            return  # "4-صفر", "صفر-2": a match score (صفر is also "zero"), not 4 Safar
         weak = (not day and not has_year and not has_shahr and not rel_year and not mdir and not pdate
                 and not m.group("mod") and not m.group("hadj") and not gm2)
         if weak:
@@ -1099,6 +1101,15 @@ def _hijri_year_span(y: int, y2: int | None) -> str | None:
     if a is None or b is None:
         return None
     return f"{_fmt(a)}/{_fmt(b - _dt.timedelta(days=1))}"
+
+
+_SCORE_LEFT = regex.compile(r"\d\s*[-–—:]\s*$")
+_SCORE_RIGHT = regex.compile(r"\s*[-–—:]\s*\d")
+
+
+def _is_score(text: str, start: int, end: int) -> bool:
+    """A word joined to a number by a dash or colon: "4-صفر", "صفر - 2" (football scores)."""
+    return bool(_SCORE_LEFT.search(text, max(0, start - 4), start) or _SCORE_RIGHT.match(text, end))
 
 
 def _future_context(text: str, pos: int) -> bool:
