@@ -22,6 +22,7 @@ STAGES: dict[str, str] = {
     "dates": "pipeline.recognize.dates:DateRecognizer",
     "gazetteer": "pipeline.recognize.gazetteer:GazetteerRecognizer",
     "appositions": "pipeline.recognize.appositions:TitleAppositionRule",
+    "org_phrases": "pipeline.recognize.org_phrases:OrgPhraseRule",
     "finisher": "pipeline.finish:EntityFinisher",
 }
 
@@ -54,6 +55,8 @@ def default_config(
         stages.append({"name": "ner", "model_dir": model_dir})
     if gazetteer and set(types) & {"LOC", "ORG", "PER"}:
         stages.append({"name": "gazetteer"})
+    if ner and "ORG" in types:
+        stages.append({"name": "org_phrases"})
     if ner and "PER" in types:
         stages.append({"name": "appositions"})
     if dates and "DATE" in types:
@@ -77,7 +80,7 @@ class Pipeline:
 
     @classmethod
     def default(cls, **options: Any) -> "Pipeline":
-        """normalizer → tokenizer → ner → gazetteer → appositions → dates → finisher (see ``default_config``)."""
+        """normalizer → tokenizer → ner → gazetteer → org_phrases → appositions → dates → finisher (see ``default_config``)."""
         return cls.from_config(default_config(**options))
 
     @property

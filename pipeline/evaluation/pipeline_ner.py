@@ -1,0 +1,111 @@
+"""The whole default pipeline (model + gazetteer + rules + finisher) scored on PER/ORG/LOC in news documents.
+
+    python -m pipeline.evaluation.pipeline_ner [--split val,test] [--without STAGE ...]
+
+``make eval``'s NER figures score the model's tags on ANERcorp, whose conventions leave ministries, committees
+and municipalities untagged (وزارة الخارجية is O there). A reader of the extracted tables expects them: the
+reference document's gold lists «اللجنة الوطنية لشؤون المرأة والأسرة والسياسة الديموغرافية» as an ORG. Wojood
+(Jarrar et al. 2022) tags organizations that way, so its val/test documents (not used in training: the
+shipped model sees Wojood *train* only) measure what the pipeline's output is worth to that reader, and what
+a stage adds (``--without``). Exact token spans, outermost PERS/ORG/GPE/LOC tag (GPE and LOC both count as
+LOC); a predicted entity covers the tokens it overlaps (the finisher cuts و/ب/ل off names, Wojood does not).
+"""
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from pathlib import Path
+
+from pipeline.evaluation.dates import char_to_tokens, layout, read_wojood
+from pipeline.evaluation.ner import _map_tag, bio_to_spans, repair_bio
+from pipeline.train.data import DEFAULT_SHARED
+
+WOJOOD_TYPES = {"PERS": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
+TYPES = ("PER", "ORG", "LOC")
+
+
+def gold_document(doc_sents) -> list[set[tuple[int, int, str]]]:
+    out = []
+    for sent in doc_sents:
+        tags = repair_bio([_map_tag(t, WOJOOD_TYPES) for _, t in sent])
+        out.append(set(bio_to_spans(tags)))
+    return out
+
+
+def predict_document(nlp, doc_sents) -> list[set[tuple[int, int, str]]]:
+    """Our entities over one document (its sentences on lines), as token spans per sentence."""
+    texts, layouts, base = [], [], 0
+    for s in doc_sents:
+        t, offs = layout(s)
+        layouts.append((base, offs))
+        texts.append(t)
+        base += len(t) + 1
+    doc = nlp("\n".join(texts))
+    out: list[set[tuple[int, int, str]]] = [set() for _ in doc_sents]
+    for e in doc.entities:
+        if e.label not in TYPES:
+            continue
+        for k, (b, offs) in enumerate(layouts):
+            if offs and b <= e.start < b + offs[-1][1]:
+                span = char_to_tokens(offs, e.start - b, e.end - b)
+                if span:
+                    out[k].add((span[0], span[1], e.label))
+                break
+    return out
+
+
+def score(nlp, docs) -> dict:
+    tp, npred, ngold = Counter(), Counter(), Counter()
+    for doc_sents in docs:
+        for gold, pred in zip(gold_document(doc_sents), predict_document(nlp, doc_sents)):
+            for s in gold:
+                ngold[s[2]] += 1
+            for s in pred:
+                npred[s[2]] += 1
+                tp[s[2]] += s in gold
+    res = {}
+    for key in TYPES + ("micro",):
+        t = sum(tp.values()) if key == "micro" else tp[key]
+        p_n = sum(npred.values()) if key == "micro" else npred[key]
+        g_n = sum(ngold.values()) if key == "micro" else ngold[key]
+        p, r = (t / p_n if p_n else 0.0), (t / g_n if g_n else 0.0)
+        res[key] = {"p": 100 * p, "r": 100 * r, "f1": 100 * (2 * p * r / (p + r) if p + r else 0.0), "gold": g_n}
+    return res
+
+
+def format_row(title: str, res: dict) -> str:
+    m = res["micro"]
+    types = "  ".join(f"{t} {res[t]['f1']:5.1f}" for t in TYPES)
+    return f"{title:28} micro P {m['p']:5.1f} R {m['r']:5.1f} F1 {m['f1']:5.1f}   {types}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    ap.add_argument("--split", default="val,test", help="Wojood sample splits, comma-separated")
+    ap.add_argument("--model", default=None, help="model dir (default: the shipped one)")
+    ap.add_argument("--without", action="append", default=[], metavar="STAGE",
+                    help="also score the pipeline without this stage (repeatable)")
+    args = ap.parse_args(argv)
+    folder = args.shared / "ner" / "wojood_sample"
+    if not folder.is_dir():
+        print(f"Wojood sample not found at {folder} (needs ../shared/data); skipped")
+        return 0
+    from pipeline.pipeline import Pipeline, default_config
+
+    docs = [d for split in args.split.split(",") for d in read_wojood(folder / f"{split}.txt")]
+    config = default_config(types=TYPES, model_dir=args.model, dates=False)
+    variants = [("default pipeline", config)]
+    for stage in args.without:
+        variants.append((f"without {stage}", {"stages": [s for s in config["stages"] if s["name"] != stage]}))
+    n_gold = None
+    for title, cfg in variants:
+        res = score(Pipeline.from_config(cfg), docs)
+        n_gold = n_gold or {t: res[t]["gold"] for t in TYPES}
+        print(format_row(title, res))
+    print(f"Wojood sample {args.split}: {len(docs)} documents, gold " + ", ".join(f"{t} {n}" for t, n in n_gold.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,223 @@
+"""Organization phrase rule: an organization head noun and the name words that follow it.
+
+News names most organizations by a head noun and a genitive/adjective chain: «بلدية طولكرم», «وزارة الزراعة
+الأمريكية», «الاتحاد السعودي لكرة القدم», «اللجنة الوطنية لشؤون المرأة والأسرة», «هيئة سوق رأس المال». The
+statistical model learned ANERcorp's convention, which leaves most of these untagged (وزارة الخارجية is O
+there), and at best tags a place inside them (جريدة [فلسطين]). A reader of the tables expects the whole
+organization, so this stage proposes it:
+
+- head: an organization noun (ORG_HEAD_NOUNS), possibly after proclitics (لبلدية, بالوزارة, للجنة = ل+اللجنة);
+- chain: what may follow it inside a name — definite words (الزراعة), ل+article words (للتأمين), و+definite
+  words (والأسرة), an indefinite noun only in construct before one of those (سوق رأس المال), and whole
+  recognized names (a place, person or organization candidate: بلدية [طولكرم], مؤسسة [ياسر عرفات]);
+- the chain stops at function words, numbers, punctuation, time words, titles (رئيس), another head noun and
+  relative pronouns; a definite head (المجلس, اللجنة) also needs a sign that a specific body is meant —
+  a nisba adjective (التشريعي, الفلسطيني), a ل+article complement or a recognized name — so that «اللجنة
+  المنظمة» or «المجلس» alone stay untagged.
+
+A proposed phrase becomes an ORG candidate (source ``rule``); candidates nested inside it are dropped (the
+output is flat: جريدة فلسطين is one ORG, not an ORG with a LOC inside), and a model ORG already as long is left alone. Scored by ``python -m pipeline.evaluation.pipeline_ner --without org_phrases``.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from pathlib import Path
+
+from ..clitics import FUNCTION_WORDS
+from ..document import Document, Entity
+from ..lexicon import LEXICON_FILE, load_word_frequencies
+from ..normalize import normalize_text
+from .gazetteer import GAZETTEER_FILE
+from .model import PER_TITLES, SAY_VERBS
+
+
+def _place_names(path: Path) -> frozenset[str]:
+    """One-word LOC forms of the gazetteer (countries, cities)."""
+    if not path.is_file():
+        raise FileNotFoundError(f"gazetteer not found at {path}; rebuild it with `make train` "
+                                f"(python -m pipeline.train.gazetteer --out {path})")
+    names = set()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            form, _, rest = line.partition("\t")
+            if rest.startswith("LOC\t") and " " not in form:
+                names.add(form)
+    return frozenset(names)
+
+
+def _norm_set(words: str) -> frozenset[str]:
+    return frozenset(normalize_text(w) for w in words.split())
+
+
+# Indefinite singular forms; the article and proclitics are handled by _head_form.
+ORG_HEAD_NOUNS = _norm_set("""
+منظمة وزارة جامعة شركة وكالة مجلس حزب اتحاد هيئة بنك مؤسسة جمعية لجنة جبهة حركة صندوق محكمة مصرف معهد
+برلمان نادي نقابة رابطة مديرية مستشفى صحيفة جريدة مجلة قناة إذاعة تلفزيون أكاديمية كلية بلدية مدرسة
+ائتلاف تحالف منتدى سلطة ديوان شرطة جيش مفوضية أمانة رئاسة غرفة بورصة دائرة
+""")
+# heads that name a body only when the chain says which one (a nisba, a ل-complement, a name)
+WEAK_HEADS = _norm_set("غرفة أمانة رئاسة جيش شرطة مدرسة مجلة قناة سلطة دائرة")
+# words that end a name chain even though they look like its continuation
+STOP_WORDS = _norm_set("""
+التي الذي الذين اللذين اللتين اللواتي الان اليوم امس غدا الماضي الحالي الجاري المقبل القادم الاخير الاخيرة
+السابق السابقة الاسبق الحالية الجديد الجديدة نفسه نفسها ذاته ذاتها كله كلها جميعا ايضا
+خلال حول ضد عبر بعد قبل امام ضمن حسب يوم سنة عام وسط داخل خارج نحو لصالح بشأن تجاه
+شمال جنوب شرق غرب شمالي جنوبي شرقي غربي التابع التابعة المعني المعنية المسؤول المسؤولة المكلف المكلفة
+""")
+# nisbas of no single place that still name one body: المؤتمر الإسلامي, الاتحاد الأفريقي, البنك الدولي
+WIDE_NISBAS = _norm_set("العربي العربية الإسلامي الإسلامية الدولي الدولية العالمي العالمية الأفريقي الأفريقية "
+                        "الإفريقي الإفريقية الآسيوي الآسيوية الخليجي الخليجية الأوروبي الأوروبية الأممي الأممية")
+# definite adjectives that are not nisbas but continue a name: الأمم المتحدة, المحكمة العليا, الاتحاد العام
+ADJECTIVES = _norm_set("""المتحدة العليا الأعلى الكبرى الأكبر العامة العام المستقلة الحرة الحر الموحدة المشتركة الدائمة
+الخاصة المختلط المختلطة الجديدة""")
+# first chain words that make a generic body, not a named one (مجلس الإدارة = the board of directors)
+GENERIC_FIRST = _norm_set("الإدارة الأمناء العمومية المذكور المذكورة المعني المعنية المختص المختصة")
+ORDINALS = _norm_set("""الأول الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع العاشر الأولى الثانية
+الثالثة الرابعة الخامسة""")
+MAX_CHAIN = 7
+NAME_LABELS = ("ORG", "LOC", "PER")  # recognized names a chain may take whole: بلدية [طولكرم], مؤسسة [ياسر عرفات]
+RARE_WORD_COUNT = 20  # arwiki count (models/lexicon) below which a word after a head is taken as a name
+RULE_SCORE = 0.85  # a strong rule (>= the finisher's WEAK_RULE_SCORE): the phrase outranks what it contains
+
+
+def _head_form(word: str) -> tuple[str, bool] | None:
+    """(head noun, definite?) when ``word`` is an organization head with optional و/ف + ب/ل/ك proclitics."""
+    forms = [word]
+    if word[:1] in "وف" and len(word) > 3:
+        forms.append(word[1:])
+    for w in list(forms):
+        if w[:1] in "بلك" and len(w) > 3:
+            forms.append(w[1:])
+            if w.startswith("لل"):  # ل fused with the article: للجنة = ل + اللجنة
+                forms.append("ال" + w[2:])
+    for w in forms:
+        if w in ORG_HEAD_NOUNS:
+            return w, False
+        if w.startswith("ال") and w[2:] in ORG_HEAD_NOUNS:
+            return w[2:], True
+    return None
+
+
+def _is_nisba(word: str) -> bool:
+    """A definite relational adjective: الفلسطيني, الإسرائيلية, التشريعي (not an ordinal)."""
+    return (word.startswith("ال") and len(word) >= 6 and word not in ORDINALS
+            and (word.endswith("ي") or word.endswith("يه")))
+
+
+def _definite(word: str) -> bool:
+    return word.startswith("ال") and len(word) >= 4
+
+
+class OrgPhraseRule:
+    """Stage: proposes ORG candidates for organization head nouns and their name chains."""
+
+    name = "org_phrases"
+
+    def __init__(self, gazetteer: str | Path | None = None):
+        """``gazetteer``: the entries file whose LOC names tell national nisbas (العراقي <- العراق)."""
+        self.places = _place_names(Path(gazetteer) if gazetteer else GAZETTEER_FILE)
+        self.frequencies = load_word_frequencies(LEXICON_FILE)  # shared with the finisher (cached)
+
+    def __call__(self, doc: Document) -> Document:
+        if not doc.tokens:
+            return doc
+        starts = {}  # token index -> the longest PER/ORG/LOC candidate starting there, as an end token index
+        token_starts = [t.start for t in doc.tokens]
+        for c in doc.candidates:
+            if c.label in NAME_LABELS:
+                # the token holding the candidate's first character (a model span may start after و/ب/ل)
+                i = bisect_right(token_starts, c.start) - 1
+                j = bisect_left(token_starts, c.end)
+                if i >= 0 and j > i:
+                    starts[i] = max(starts.get(i, 0), j)
+        added = []
+        for sent in doc.sentences:
+            i = sent.first_token
+            while i < sent.last_token:
+                span = self._phrase_at(doc, i, sent.last_token, starts)
+                if span is None:
+                    i += 1
+                    continue
+                added.append(span)
+                i = span[1]
+        for a, b in added:
+            self._add(doc, a, b)
+        return doc
+
+    def _phrase_at(self, doc: Document, i: int, stop: int, starts: dict[int, int]) -> tuple[int, int] | None:
+        """The phrase [i, end) when token i is a head noun with a name chain, else None.
+
+        A small state machine over the chain: in NOUN state (after the head, a genitive noun, or a ل-complement)
+        definite words, indefinite construct nouns (before any definite one), ل-complements and recognized
+        names may follow; after an adjective or a name (ADJ state) only adjectives and ل-complements may —
+        Arabic adjectives follow their noun, so «منظمة الصحة العالمية [الوصول]» ends at العالمية.
+        """
+        head = _head_form(doc.tokens[i].norm)
+        if head is None:
+            return None
+        noun, definite = head
+        j, end, pending, lam, adjective = i + 1, None, 0, False, False
+        words = nisbas = 0  # chain words, adjectives among them
+        specific = national = False
+        while j < stop and j - i <= MAX_CHAIN:
+            if "\n" in doc.text[doc.tokens[j - 1].end:doc.tokens[j].start]:
+                break
+            w = doc.tokens[j].norm
+            if j in starts:  # a recognized name inside the phrase: take it whole, then adjectives only
+                if end is not None and not lam:
+                    break  # a name after the chain's nouns is the next phrase («… التابعة [لمنظمة …]»)
+                j = starts[j]
+                end, specific, pending, lam, adjective = j, True, 0, False, True
+                words += 1
+                continue
+            if (not w.isalpha() or w in FUNCTION_WORDS or w in STOP_WORDS or w in PER_TITLES or w in SAY_VERBS
+                    or _head_form(w) is not None or (j == i + 1 and w in GENERIC_FIRST)):
+                break
+            bare = w[1:] if w.startswith("وال") else w
+            if _definite(bare) and (bare is w or end is not None):
+                is_adj = _is_nisba(bare) or bare in ADJECTIVES
+                if adjective and not is_adj:
+                    break
+                end, pending, words = j + 1, 0, words + 1
+                nisbas += is_adj
+                national = national or (_is_nisba(bare) and self._is_place_nisba(bare))
+                specific = specific or lam  # لشؤون المرأة, لكرة القدم: a ل-complement
+                lam, adjective = False, is_adj
+            elif (j == i + 1 and not definite and len(w) >= 3 and w[0] not in "وب" and not w.endswith(("ي", "يه"))
+                  and self.frequencies.get(w, 0) < RARE_WORD_COUNT):
+                # a word the encyclopedia hardly knows right after the head is its name: بلدية عقربا, شركة روتنبرغ
+                end, specific, adjective, words = j + 1, True, True, words + 1
+            elif w.startswith("لل") and len(w) >= 5:  # للتأمين: a ل-complement opens a new genitive chain
+                end, specific, pending, lam, adjective = j + 1, True, 0, False, _is_nisba("ال" + w[2:])
+                words += 1
+            elif w.startswith("ل") and len(w) >= 4 and pending == 0:  # لشؤون (المرأة): needs its definite noun
+                pending, lam, adjective = 1, True, False
+            elif len(w) >= 3 and end is None and pending < 2 and w[0] not in "وب" and not definite:
+                pending += 1  # an indefinite construct noun before the first definite one: سوق رأس المال
+            else:
+                break
+            j += 1
+        if end is None:
+            return None
+        if (definite or noun in WEAK_HEADS) and not (specific or national or nisbas >= 2):
+            return None  # «المجلس البلدي», «الحركة الطلابية»: a kind of body, not a named one
+        return i, end
+
+    def _is_place_nisba(self, word: str) -> bool:
+        """العراقي (العراق), الأمريكية (أمريكا), اللبناني (لبنان), السعودي (السعودية); الدولي, الإسلامي too."""
+        if word in WIDE_NISBAS:
+            return True
+        core = word[2:-2] if word.endswith("يه") else word[2:-1]
+        return any(form in self.places for form in
+                   (core, "ال" + core, core + "ا", core + "يا", core + "يه", "ال" + core + "يه"))
+
+    @staticmethod
+    def _add(doc: Document, a: int, b: int) -> None:
+        start, end = doc.tokens[a].start, doc.tokens[b - 1].end
+        for c in doc.candidates:
+            if c.label == "ORG" and start <= c.start < doc.tokens[a].end and c.end >= end:
+                return  # the model already has it (or more), perhaps without the proclitic
+        kept = [c for c in doc.candidates
+                if c.label == "DATE" or not (start <= c.start and c.end <= end)]
+        doc.candidates[:] = kept
+        doc.candidates.append(Entity(start, end, "ORG", RULE_SCORE, "rule", attrs={"rule": "org_phrases"}))

@@ -1,0 +1,87 @@
+"""Organization phrase rule: head noun + name chain -> one ORG candidate."""
+from pipeline.document import Document, Entity
+from pipeline.pipeline import Pipeline
+from pipeline.recognize.org_phrases import OrgPhraseRule
+from pipeline.tokenize import Tokenizer
+
+RULE = OrgPhraseRule()
+
+
+def run(text, spans=()):
+    """spans: (substring, label, source) candidates before the rule; returns {(text, label, source)}."""
+    doc = Tokenizer()(Document(text))
+    for sub, label, source in spans:
+        i = text.index(sub)
+        doc.candidates.append(Entity(i, i + len(sub), label, 0.9, source))
+    RULE(doc)
+    return {(doc.text[c.start:c.end], c.label, c.source) for c in doc.candidates}
+
+
+def orgs(text, spans=()):
+    return {t for t, label, _ in run(text, spans) if label == "ORG"}
+
+
+def test_head_and_definite_chain():
+    assert orgs("وأعلنت وزارة الزراعة الأمريكية أمس أن الأسعار ارتفعت") == {"وزارة الزراعة الأمريكية"}
+    assert orgs("بحسب بيانات وزارة العمل .") == {"وزارة العمل"}
+    assert orgs("أقامت جمعية الثقافة والفنون معرضا") == {"جمعية الثقافة والفنون"}  # و + definite word
+
+
+def test_lam_complements_and_construct_nouns():
+    assert orgs("قرر الاتحاد السعودي لكرة القدم تأجيل المباراة") == {"الاتحاد السعودي لكرة القدم"}
+    assert orgs("شاركت هيئة سوق رأس المال الفلسطينية في الملتقى") == {"هيئة سوق رأس المال الفلسطينية"}
+    assert orgs("ممثلة عن المنظمة العالمية للتنمية الصناعية .") == {"المنظمة العالمية للتنمية الصناعية"}
+    got = orgs("ورئيسة اللجنة الوطنية لشؤون المرأة والأسرة والسياسة الديموغرافية في كازاخستان")
+    assert got == {"اللجنة الوطنية لشؤون المرأة والأسرة والسياسة الديموغرافية"}
+
+
+def test_recognized_names_are_taken_whole_and_nested_candidates_dropped():
+    got = run("محضر جلسة بلدية طولكرم يوم الخميس", [("طولكرم", "LOC", "model")])
+    assert ("بلدية طولكرم", "ORG", "rule") in got
+    assert not any(label == "LOC" for _, label, _ in got)  # flat output: the place inside is dropped
+    got = run("بثت إذاعة صوت فلسطين الخبر", [("فلسطين", "LOC", "model")])
+    assert ("إذاعة صوت فلسطين", "ORG", "rule") in got
+
+
+def test_rare_word_after_head_is_a_name():
+    assert orgs("ووقعت شركة روتنبرغ عقدا جديدا") == {"شركة روتنبرغ"}
+    assert orgs("نشرت صحيفة لندنية تقريرا") == set()  # an indefinite nisba adjective, not a name
+    assert orgs("وهي حركة فاعلة في المجتمع") == set()  # a known adjective
+
+
+def test_adjectives_close_the_genitive_chain():
+    assert orgs("يمكن لمنظمة الصحة العالمية الوصول إلى هذه الفئات") == {"لمنظمة الصحة العالمية"}
+    assert orgs("تقوم لجنة الانتخابات بتسجيل طلبات الترشيح") == {"لجنة الانتخابات"}
+    assert orgs("بيان صادر عن منظمة التحرير الفلسطينية خلال الانتفاضة") == {"منظمة التحرير الفلسطينية"}
+
+
+def test_generic_bodies_stay_untagged():
+    for text in ("بلدية طولكرم واعضاء المجلس البلدي الى الشعب", "بيان صادر عن الحركة الطلابية في الجامعة",
+                 "اجتمع مجلس الإدارة أمس", "وقالت الوزارة إن", "العناصر النافذة في المؤسسة العسكرية على الرئيس",
+                 "ونجحت الشركة استقطاب الشركات العالمية", "حضر رئيس المنظمة 5 اجتماعات"):
+        assert not any(t.startswith(("المجلس", "الحركة", "مجلس", "الوزارة", "المؤسسة", "الشركة", "المنظمة"))
+                       for t in orgs(text)), text
+    assert orgs("وقال البرلمان العراقي في بيان") == {"البرلمان العراقي"}  # a national nisba names one body
+
+
+def test_existing_model_org_and_next_phrase():
+    text = "منظمة تنمية المرأة التابعة لمنظمة التعاون الإسلامي"
+    got = run(text, [("منظمة التعاون الإسلامي", "ORG", "model")])
+    assert ("منظمة تنمية المرأة", "ORG", "rule") in got
+    assert ("منظمة التعاون الإسلامي", "ORG", "model") in got
+    assert len([1 for _, label, _ in got if label == "ORG"]) == 2
+    text = "اجتماع مع منظمة التعاون الإسلامي أمس"
+    assert run(text, [("منظمة التعاون الإسلامي", "ORG", "model")]) == {("منظمة التعاون الإسلامي", "ORG", "model")}
+
+
+def test_phrase_stops_at_line_breaks_and_punctuation():
+    assert orgs("بيان وزارة الداخلية\nالسعودية تعلن") == {"وزارة الداخلية"}
+    assert orgs("وزارة الداخلية، السعودية") == {"وزارة الداخلية"}
+
+
+def test_pipeline_finisher_cuts_the_proclitic():
+    nlp = Pipeline.from_config({"stages": [{"name": "normalizer"}, {"name": "tokenizer"}, {"name": "org_phrases"},
+                                           {"name": "finisher"}]})
+    doc = nlp("يمكن لمنظمة الصحة العالمية الوصول إليهم، وقالت وزارة الداخلية إن")
+    assert [(doc.text[e.start:e.end], e.label, e.source) for e in doc.entities] == [
+        ("منظمة الصحة العالمية", "ORG", "rule"), ("وزارة الداخلية", "ORG", "rule")]
