@@ -80,22 +80,24 @@ RARE_WORD_COUNT = 20  # arwiki count (models/lexicon) below which a word after a
 RULE_SCORE = 0.85  # a strong rule (>= the finisher's WEAK_RULE_SCORE): the phrase outranks what it contains
 
 
+def _head_forms() -> dict[str, tuple[str, bool]]:
+    """Every written form of a head: proclitics و/ف then ب/ل/ك, the article, ل fused with it (للجنة = ل + اللجنة)."""
+    forms: dict[str, tuple[str, bool]] = {}
+    for noun in ORG_HEAD_NOUNS:
+        for conj in ("", "و", "ف"):
+            for prep in ("", "ب", "ل", "ك"):
+                forms.setdefault(conj + prep + noun, (noun, False))
+                forms.setdefault(conj + prep + "ال" + noun, (noun, True))
+            forms.setdefault(conj + "لل" + noun, (noun, True))
+    return forms
+
+
+HEAD_FORMS = _head_forms()
+
+
 def _head_form(word: str) -> tuple[str, bool] | None:
-    """(head noun, definite?) when ``word`` is an organization head with optional و/ف + ب/ل/ك proclitics."""
-    forms = [word]
-    if word[:1] in "وف" and len(word) > 3:
-        forms.append(word[1:])
-    for w in list(forms):
-        if w[:1] in "بلك" and len(w) > 3:
-            forms.append(w[1:])
-            if w.startswith("لل"):  # ل fused with the article: للجنة = ل + اللجنة
-                forms.append("ال" + w[2:])
-    for w in forms:
-        if w in ORG_HEAD_NOUNS:
-            return w, False
-        if w.startswith("ال") and w[2:] in ORG_HEAD_NOUNS:
-            return w[2:], True
-    return None
+    """(head noun, definite?) when ``word`` is an organization head with optional proclitics."""
+    return HEAD_FORMS.get(word)
 
 
 def _is_nisba(word: str) -> bool:
