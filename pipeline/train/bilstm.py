@@ -213,6 +213,8 @@ def main(argv=None) -> None:
     ap.add_argument("--patience", type=int, default=4)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--no-context", action="store_true", help="without the arwiki trigger-context flags")
+    ap.add_argument("--wiki-names", type=Path, default=None,
+                    help="typed arwiki title words (pipeline.train.wiki_names) merged into the gazetteer flags")
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--hidden", type=int, default=128)
     ap.add_argument("--max-words", type=int, default=60000)
@@ -251,7 +253,8 @@ def main(argv=None) -> None:
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
-    lex_info = write_lexicon(tmp, args.vectors, args.shared, 150000, context=None if args.no_context else "coarse")
+    lex_info = write_lexicon(tmp, args.vectors, args.shared, 150000, context=None if args.no_context else "coarse",
+                             wiki_names=args.wiki_names)
     feat = Featurizer(Lexicon.load(tmp))
     kv = KeyedVectors.load(str(args.vectors / "w2v.kv"))
     train_words = {w for ws, _ in train for w in ws}

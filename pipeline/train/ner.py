@@ -96,7 +96,9 @@ def load_extra(shared: Path, name: str) -> tuple[list[tuple[list[str], list[str]
     raise SystemExit(f"unknown extra data set {name!r}")
 
 
-def build_gazetteer(shared: Path) -> dict[str, str]:
+def build_gazetteer(shared: Path, wiki_names: Path | None = None, wiki_prefix: str = "") -> dict[str, str]:
+    """word -> comma-joined flags: ANERGazet's lists, plus the typed arwiki title words of ``wiki_names``
+    (pipeline.train.wiki_names) under their own names when ``wiki_prefix`` is set, else as the same flags."""
     flags: dict[str, set[str]] = {}
     for typ, fname in (("LOC", "AlignedLocGazetteer.data"), ("ORG", "AlignedOrgGazetteer.data"),
                        ("PER", "AlignedPersGazetteer.data")):
@@ -113,11 +115,16 @@ def build_gazetteer(shared: Path) -> dict[str, str]:
             else:
                 for i, t in enumerate(toks):
                     flags.setdefault(t, set()).add(typ + ("b" if i == 0 else "m"))
+    if wiki_names is not None:
+        for line in wiki_names.read_text(encoding="utf-8").splitlines():
+            w, _, fl = line.partition("\t")
+            flags.setdefault(w, set()).update(wiki_prefix + f for f in fl.split(","))
     return {w: ",".join(sorted(f)) for w, f in flags.items()}
 
 
 def write_lexicon(out: Path, vectors: Path | None, shared: Path, max_cluster_words: int,
-                  cluster_ks: str = "200,1000", pca: bool = False, context: str | None = None) -> dict:
+                  cluster_ks: str = "200,1000", pca: bool = False, context: str | None = None,
+                  wiki_names: Path | None = None, wiki_prefix: str = "") -> dict:
     """Compact word -> (cluster ids..., pca bins...) table and gazetteer flags under ``out``.
 
     The first two columns (the first two ``cluster_ks``) also feed the context features.
@@ -157,7 +164,10 @@ def write_lexicon(out: Path, vectors: Path | None, shared: Path, max_cluster_wor
         if (vectors / name).exists():
             shutil.copy(vectors / name, out / "context.tsv.gz")
             info["context_stats"] = f"distributional trigger flags over arwiki (pipeline.train.lexicon_extra {what})"
-    gaz = build_gazetteer(shared)
+    gaz = build_gazetteer(shared, wiki_names, wiki_prefix)
+    if wiki_names is not None:
+        info["wiki_names"] = {"from": "typed arwiki article titles (pipeline.train.wiki_names)",
+                              "flags": "separate (" + wiki_prefix + "PER1 ...)" if wiki_prefix else "merged into ANERGazet's"}
     if gaz:
         with gzip.open(out / "gazetteer.tsv.gz", "wt", encoding="utf-8", compresslevel=9) as f:
             for w, fl in sorted(gaz.items()):
@@ -263,6 +273,9 @@ def main(argv=None) -> None:
     ap.add_argument("--quotes", action="store_true", help="quoted-run features (programme/product/club names)")
     ap.add_argument("--silver", type=Path, default=None, help="silver CoNLL from pipeline.train.silver (self-training)")
     ap.add_argument("--bioes", action="store_true", help="train on BIOES tags instead of BIO")
+    ap.add_argument("--wiki-names", type=Path, default=None,
+                    help="typed arwiki title words (pipeline.train.wiki_names) added to the gazetteer flags")
+    ap.add_argument("--wiki-prefix", default="", help="give the --wiki-names flags their own names (e.g. W)")
     ap.add_argument("--cv-fold", default=None, metavar="K/N",
                     help="hold out the K-th of N contiguous blocks of ANERcorp train as dev (cross-validation)")
     ap.add_argument("--test", action="store_true", help="also score ANERcorp test / AQMAR test into meta.json")
@@ -288,7 +301,7 @@ def main(argv=None) -> None:
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     lex_info = write_lexicon(tmp, None if args.no_clusters else args.vectors, args.shared, args.max_cluster_words,
-                             args.cluster_ks, args.pca, args.context)
+                             args.cluster_ks, args.pca, args.context, args.wiki_names, args.wiki_prefix)
     meta = {"format_version": 1, "backend": args.backend, "name": "arabic-ner-" + args.backend,
             "labels": ["PER", "ORG", "LOC", "MISC"], "label_map": LABEL_MAP,
             "features": {"quotes": args.quotes}, "tagging": "BIOES" if args.bioes else "BIO",
@@ -309,7 +322,9 @@ def main(argv=None) -> None:
                          "params": {"c1": args.c1, "c2": args.c2, "max_iter": args.max_iter, "extra": extra,
                                     "extra_domain": args.extra_domain,
                                     "cluster_ks": args.cluster_ks, "pca": args.pca, "context": args.context,
-                                    "quotes": args.quotes, "bioes": args.bioes},
+                                    "quotes": args.quotes, "bioes": args.bioes,
+                                    "wiki_names": str(args.wiki_names) if args.wiki_names else None,
+                                    "wiki_prefix": args.wiki_prefix},
                          "command": "python -m pipeline.train.ner " + " ".join(argv or __import__("sys").argv[1:])}}
     (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     t1 = time.time()
