@@ -73,3 +73,13 @@ def test_weak_rule_match_yields_to_the_model():
 def test_missing_lexicon_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="make train"):
         EntityFinisher(word_frequencies=str(tmp_path / "wordfreq.tsv.gz"))
+
+
+def test_leading_nisba_adjective_leaves_person_names():
+    text = "قال المدرب الأوروغوياني رودريجيز إن والتونسي الحبيب الصيد وأفنان الشعيبي والعباسي"
+    doc = finish(text, [span(text, "الأوروغوياني رودريجيز", "PER"), span(text, "والتونسي الحبيب الصيد", "PER"),
+                        span(text, "أفنان الشعيبي", "PER"), span(text, "والعباسي", "PER")])
+    got = [(doc.text[e.start:e.end], e.canonical) for e in doc.entities]
+    # the nisba goes when a name follows it; a nisba family name at the end, or a lone word, stays
+    assert got == [("رودريجيز", "رودريجيز"), ("الحبيب الصيد", "الحبيب الصيد"), ("أفنان الشعيبي", "افنان الشعيبي"),
+                   ("العباسي", "العباسي")]
