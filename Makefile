@@ -30,8 +30,10 @@ train: setup  ## rebuild everything under models/ from $(SHARED)
 	$(PY) -m pipeline.train.gazetteer --shared $(SHARED) --out models/gazetteer/entries.tsv
 	$(PY) -m pipeline.train.all --shared $(SHARED) --out models/ner
 
-eval: setup  ## accuracy: NER on ANERcorp/AQMAR test, dates on Wojood test and the suite, with baselines
+eval: setup  ## accuracy: NER on ANERcorp/AQMAR test, the whole pipeline on Wojood and the reference document, dates
 	$(PY) -m pipeline.evaluation.ner
+	$(PY) -m pipeline.evaluation.pipeline_ner --split test --without org_phrases
+	$(PY) -m pipeline.evaluation.reference
 	$(PY) -m pipeline.evaluation.dates
 
 bench: setup  ## speed and memory, see BENCHMARKS.md

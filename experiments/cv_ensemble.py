@@ -20,6 +20,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--crf", default="A")
     ap.add_argument("--bilstm", default="bilstm64")
+    ap.add_argument("--crf2", default=None, help="a second CRF member (build/cv_CRF2_K): the CRF weight is split evenly")
     ap.add_argument("--weights", default="0.3,0.4,0.5,0.6,0.7")
     ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     args = ap.parse_args()
@@ -28,19 +29,22 @@ def main() -> None:
     folds = []
     for k in range(5):
         crf, bil = Path(f"build/cv_{args.crf}_{k}"), Path(f"build/cv_{args.bilstm}_{k}")
-        if not ((crf / "meta.json").exists() and (bil / "meta.json").exists()):
+        crf2 = Path(f"build/cv_{args.crf2}_{k}") if args.crf2 else None
+        if not ((crf / "meta.json").exists() and (bil / "meta.json").exists()) or (
+                crf2 is not None and not (crf2 / "meta.json").exists()):
             continue
         folds.append(k)
         _, dev, _ = load_training(args.shared, [], False, (k, 5))
-        ens = Path(f"build/cv_ens_{args.crf}_{args.bilstm}_{k}")
+        ens = Path(f"build/cv_ens_{args.crf}{'_' + args.crf2 if crf2 else ''}_{args.bilstm}_{k}")
         ens.mkdir(exist_ok=True)
-        models = {"crf": crf, "bilstm": bil}
+        models = {"crf": crf, "bilstm": bil} | ({"crf2": crf2} if crf2 else {})
+        crfs = [crf] + ([crf2] if crf2 else [])
         for w in weights:
             d = ens / f"w{w}"
             d.mkdir(exist_ok=True)
             meta = {"format_version": 1, "backend": "ensemble", "name": "cv ensemble", "labels": ["PER", "ORG", "LOC", "MISC"],
-                    "members": [{"dir": str(Path("../../..") / crf), "weight": w},
-                                {"dir": str(Path("../../..") / bil), "weight": 1 - w}],
+                    "members": [{"dir": str(Path("../../..") / c), "weight": w / len(crfs)} for c in crfs] +
+                               [{"dir": str(Path("../../..") / bil), "weight": 1 - w}],
                     "propagate": {"min_score": 0.8, "factor": 0.6}}
             (d / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
             models[f"ens w_crf={w}"] = d
