@@ -83,3 +83,11 @@ def test_leading_nisba_adjective_leaves_person_names():
     # the nisba goes when a name follows it; a nisba family name at the end, or a lone word, stays
     assert got == [("رودريجيز", "رودريجيز"), ("الحبيب الصيد", "الحبيب الصيد"), ("أفنان الشعيبي", "افنان الشعيبي"),
                    ("العباسي", "العباسي")]
+
+
+def test_common_word_is_not_cut_into_proclitics_and_a_stem():
+    counts = dict(COUNTS, وكاله=384, اله=929)
+    text = "حسب وكالة الصحافة الفرنسية و لمنظمة التعاون"
+    doc = finish(text, [span(text, "وكالة الصحافة الفرنسية", "ORG"), span(text, "لمنظمة التعاون", "ORG")],
+                 word_frequencies=counts)
+    assert [doc.text[e.start:e.end] for e in doc.entities] == ["وكالة الصحافة الفرنسية", "منظمة التعاون"]

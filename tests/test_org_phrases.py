@@ -85,3 +85,21 @@ def test_pipeline_finisher_cuts_the_proclitic():
     doc = nlp("يمكن لمنظمة الصحة العالمية الوصول إليهم، وقالت وزارة الداخلية إن")
     assert [(doc.text[e.start:e.end], e.label, e.source) for e in doc.entities] == [
         ("منظمة الصحة العالمية", "ORG", "rule"), ("وزارة الداخلية", "ORG", "rule")]
+
+
+def test_grammar_ends_the_chain():
+    # a definite noun takes no genitive: the verb's object is not part of the name
+    assert orgs("وقرر مجلس الوزراء الموافقة على المشروع") == {"مجلس الوزراء"}
+    # a coordinated noun after an adjective is a second body
+    assert orgs("ودعا المؤسسة العسكرية والجهاز الأمني إلى") == set()  # and one nisba is not enough for a definite head
+    assert orgs("وزارة الشؤون الإسلامية والدرزية") == {"وزارة الشؤون الإسلامية والدرزية"}  # coordinated adjective
+    # a complement needs a chain word before it; a name with a preposition starts a new phrase
+    assert orgs("انتشار الجيش للمدينة") == set()
+    got = orgs("تخرج في جامعة عين شمس بالقاهرة", [("عين شمس", "LOC", "model"), ("بالقاهرة", "LOC", "model")])
+    assert got == {"جامعة عين شمس"}
+
+
+def test_named_exceptions_and_weak_heads():
+    assert orgs("عبرت السفينة قناة السويس", [("السويس", "LOC", "model")]) == set()
+    assert orgs("تراجعت حركة التجارة في الميناء") == set()  # حركة: "movement" unless a name or nisba says more
+    assert orgs("بيان حركة حماس", [("حماس", "ORG", "model")]) == {"حركة حماس"}

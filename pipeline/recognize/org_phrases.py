@@ -56,7 +56,7 @@ ORG_HEAD_NOUNS = _norm_set("""
 ائتلاف تحالف منتدى سلطة ديوان شرطة جيش مفوضية أمانة رئاسة غرفة بورصة دائرة
 """)
 # heads that name a body only when the chain says which one (a nisba, a ل-complement, a name)
-WEAK_HEADS = _norm_set("غرفة أمانة رئاسة جيش شرطة مدرسة مجلة قناة سلطة دائرة")
+WEAK_HEADS = _norm_set("غرفة أمانة رئاسة جيش شرطة مدرسة مجلة قناة سلطة دائرة حركة")  # حركة: also "movement"
 # words that end a name chain even though they look like its continuation
 STOP_WORDS = _norm_set("""
 التي الذي الذين اللذين اللتين اللواتي الان اليوم امس غدا الماضي الحالي الجاري المقبل القادم الاخير الاخيرة
@@ -69,12 +69,17 @@ WIDE_NISBAS = _norm_set("العربي العربية الإسلامي الإسل
                         "الإفريقي الإفريقية الآسيوي الآسيوية الخليجي الخليجية الأوروبي الأوروبية الأممي الأممية")
 # definite adjectives that are not nisbas but continue a name: الأمم المتحدة, المحكمة العليا, الاتحاد العام
 ADJECTIVES = _norm_set("""المتحدة العليا الأعلى الكبرى الأكبر العامة العام المستقلة الحرة الحر الموحدة المشتركة الدائمة
-الخاصة المختلط المختلطة الجديدة""")
+الخاصة المختلط المختلطة الأحمر الأخضر الأبيض الأسود الكبير المفتوحة المستقل الموحد""")
+# head + first word pairs that name no organization: قناة السويس is a waterway
+NOT_ORGANIZATIONS = frozenset((normalize_text(h), normalize_text(w)) for h, w in (
+    ("قناة", "السويس"), ("قناة", "بنما"), ("جيش", "الاحتلال")))
 # first chain words that make a generic body, not a named one (مجلس الإدارة = the board of directors)
 GENERIC_FIRST = _norm_set("الإدارة الأمناء العمومية المذكور المذكورة المعني المعنية المختص المختصة")
 ORDINALS = _norm_set("""الأول الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع العاشر الأولى الثانية
 الثالثة الرابعة الخامسة""")
 MAX_CHAIN = 7
+CLITIC_ARTICLE = ("بال", "وال", "فال", "كال", "لل")  # a preposition or conjunction + article: a new phrase
+HEAD, CONSTRUCT, NOUN, ADJ, NAME = range(5)  # chain states, see OrgPhraseRule._phrase_at
 NAME_LABELS = ("ORG", "LOC", "PER")  # recognized names a chain may take whole: بلدية [طولكرم], مؤسسة [ياسر عرفات]
 RARE_WORD_COUNT = 20  # arwiki count (models/lexicon) below which a word after a head is taken as a name
 RULE_SCORE = 0.85  # a strong rule (>= the finisher's WEAK_RULE_SCORE): the phrase outranks what it contains
@@ -104,6 +109,10 @@ def _is_nisba(word: str) -> bool:
     """A definite relational adjective: الفلسطيني, الإسرائيلية, التشريعي (not an ordinal)."""
     return (word.startswith("ال") and len(word) >= 6 and word not in ORDINALS
             and (word.endswith("ي") or word.endswith("يه")))
+
+
+def _is_adjective(word: str) -> bool:
+    return _is_nisba(word) or word in ADJECTIVES
 
 
 def _definite(word: str) -> bool:
@@ -149,53 +158,62 @@ class OrgPhraseRule:
     def _phrase_at(self, doc: Document, i: int, stop: int, starts: dict[int, int]) -> tuple[int, int] | None:
         """The phrase [i, end) when token i is a head noun with a name chain, else None.
 
-        A small state machine over the chain: in NOUN state (after the head, a genitive noun, or a ل-complement)
-        definite words, indefinite construct nouns (before any definite one), ل-complements and recognized
-        names may follow; after an adjective or a name (ADJ state) only adjectives and ل-complements may —
-        Arabic adjectives follow their noun, so «منظمة الصحة العالمية [الوصول]» ends at العالمية.
+        A small state machine over the chain, after Arabic noun-phrase grammar:
+        - HEAD (right after the head): a definite word, an indefinite construct noun, a recognized name, or (after
+          an indefinite head) a word arwiki hardly knows;
+        - CONSTRUCT (after indefinite nouns: هيئة سوق رأس …): a definite word or a name must come;
+        - NOUN (after a definite noun): a definite noun takes no genitive, so only adjectives, و+definite
+          coordinations (الثقافة والفنون) and ل-complements (لكرة القدم, للتنمية) — «مجلس الوزراء | الموافقة»;
+        - ADJ (after an adjective, لل-word adjectives included): the same;
+        - NAME (after a recognized name): adjectives only — «حزب الله اللبناني», not «حزب الله | لجهة …».
         """
         head = _head_form(doc.tokens[i].norm)
         if head is None:
             return None
         noun, definite = head
-        j, end, pending, lam, adjective = i + 1, None, 0, False, False
-        words = nisbas = 0  # chain words, adjectives among them
+        if i + 1 < stop and (noun, doc.tokens[i + 1].norm) in NOT_ORGANIZATIONS:
+            return None
+        state, j, end, pending, lam = HEAD, i + 1, None, 0, False
+        nisbas = 0  # adjectives in the chain
         specific = national = False
         while j < stop and j - i <= MAX_CHAIN:
             if "\n" in doc.text[doc.tokens[j - 1].end:doc.tokens[j].start]:
                 break
             w = doc.tokens[j].norm
-            if j in starts:  # a recognized name inside the phrase: take it whole, then adjectives only
-                if end is not None and not lam:
-                    break  # a name after the chain's nouns is the next phrase («… التابعة [لمنظمة …]»)
+            if j in starts:  # a recognized name: taken whole, right after the head or construct nouns only
+                if state not in (HEAD, CONSTRUCT) or lam or (state == HEAD and definite) or w.startswith(CLITIC_ARTICLE):
+                    break  # «… التابعة [لمنظمة …]», «جامعة عين شمس [بالقاهرة]»: the next phrase; «الجمعية [عمر]»
                 j = starts[j]
-                end, specific, pending, lam, adjective = j, True, 0, False, True
-                words += 1
+                state, end, specific, pending = NAME, j, True, 0
                 continue
-            if (not w.isalpha() or w in FUNCTION_WORDS or w in STOP_WORDS or w in PER_TITLES or w in SAY_VERBS
-                    or _head_form(w) is not None or (j == i + 1 and w in GENERIC_FIRST)):
+            core = w[1:] if w.startswith("و") and len(w) > 3 else w
+            if (not w.isalpha() or w in FUNCTION_WORDS or w in STOP_WORDS or w in SAY_VERBS or core in PER_TITLES
+                    or _head_form(w) is not None or (state == HEAD and w in GENERIC_FIRST)):
                 break
-            bare = w[1:] if w.startswith("وال") else w
-            if _definite(bare) and (bare is w or end is not None):
-                is_adj = _is_nisba(bare) or bare in ADJECTIVES
-                if adjective and not is_adj:
-                    break
-                end, pending, words = j + 1, 0, words + 1
+            coordinated = w.startswith("وال") and state in (NOUN, ADJ)
+            word = w[1:] if coordinated else w
+            if _definite(word) and (state != NAME or _is_adjective(word)) and not (w.startswith("و") and not coordinated):
+                is_adj = _is_adjective(word)
+                if state in (NOUN, ADJ) and not (is_adj or coordinated or lam):
+                    break  # a definite noun takes no genitive: the chain ended before this word
+                if coordinated and state == ADJ and not is_adj:
+                    break  # «المؤسسة العسكرية | والجهاز الأمني»: a second body, not a coordinated name part
+                state, end, pending = (ADJ if is_adj else NOUN), j + 1, 0
                 nisbas += is_adj
-                national = national or (_is_nisba(bare) and self._is_place_nisba(bare))
+                national = national or (_is_nisba(word) and self._is_place_nisba(word))
                 specific = specific or lam  # لشؤون المرأة, لكرة القدم: a ل-complement
-                lam, adjective = False, is_adj
-            elif (j == i + 1 and not definite and len(w) >= 3 and w[0] not in "وب" and not w.endswith(("ي", "يه"))
-                  and self.frequencies.get(w, 0) < RARE_WORD_COUNT):
+                lam = False
+            elif state == HEAD and not definite and len(w) >= 3 and w[0] not in "وب" and not w.endswith(("ي", "يه")) \
+                    and self.frequencies.get(w, 0) < RARE_WORD_COUNT:
                 # a word the encyclopedia hardly knows right after the head is its name: بلدية عقربا, شركة روتنبرغ
-                end, specific, adjective, words = j + 1, True, True, words + 1
-            elif w.startswith("لل") and len(w) >= 5:  # للتأمين: a ل-complement opens a new genitive chain
-                end, specific, pending, lam, adjective = j + 1, True, 0, False, _is_nisba("ال" + w[2:])
-                words += 1
-            elif w.startswith("ل") and len(w) >= 4 and pending == 0:  # لشؤون (المرأة): needs its definite noun
-                pending, lam, adjective = 1, True, False
-            elif len(w) >= 3 and end is None and pending < 2 and w[0] not in "وب" and not definite:
-                pending += 1  # an indefinite construct noun before the first definite one: سوق رأس المال
+                state, end, specific = NAME, j + 1, True
+            elif state in (NOUN, ADJ) and not lam and w.startswith("لل") and len(w) >= 5:
+                # للتأمين: a ل-complement after the chain's first words opens a genitive chain of its own
+                state, end, specific = (ADJ if _is_adjective("ال" + w[2:]) else NOUN), j + 1, True
+            elif state in (NOUN, ADJ) and not lam and w.startswith("ل") and len(w) >= 4:
+                lam = True  # لشؤون (المرأة), لكرة (القدم): needs its definite noun
+            elif state in (HEAD, CONSTRUCT) and not definite and pending < 2 and len(w) >= 3 and w[0] not in "وبل":
+                state, pending = CONSTRUCT, pending + 1  # an indefinite construct noun: سوق رأس المال
             else:
                 break
             j += 1
