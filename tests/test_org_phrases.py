@@ -103,3 +103,11 @@ def test_named_exceptions_and_weak_heads():
     assert orgs("عبرت السفينة قناة السويس", [("السويس", "LOC", "model")]) == set()
     assert orgs("تراجعت حركة التجارة في الميناء") == set()  # حركة: "movement" unless a name or nisba says more
     assert orgs("بيان حركة حماس", [("حماس", "ORG", "model")]) == {"حركة حماس"}
+
+
+def test_weak_heads_need_a_name_or_a_nisba():
+    assert orgs("نشرت الشبكة السورية لحقوق الإنسان تقريرا") == {"الشبكة السورية لحقوق الإنسان"}
+    assert orgs("عبر شبكة الإنترنت") == set()
+    assert orgs("وقتل تنظيم داعش 4 مدنيين", [("داعش", "ORG", "model")]) == {"تنظيم داعش"}
+    assert orgs("وقتل تنظيم داعش 4 مدنيين") == set()  # داعش: 137 times in arwiki, not "hardly known"
+    assert orgs("وتولت الشركة تنظيم المؤتمر") == set()

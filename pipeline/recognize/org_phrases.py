@@ -53,10 +53,11 @@ def _norm_set(words: str) -> frozenset[str]:
 ORG_HEAD_NOUNS = _norm_set("""
 منظمة وزارة جامعة شركة وكالة مجلس حزب اتحاد هيئة بنك مؤسسة جمعية لجنة جبهة حركة صندوق محكمة مصرف معهد
 برلمان نادي نقابة رابطة مديرية مستشفى صحيفة جريدة مجلة قناة إذاعة تلفزيون أكاديمية كلية بلدية مدرسة
-ائتلاف تحالف منتدى سلطة ديوان شرطة جيش مفوضية أمانة رئاسة غرفة بورصة دائرة
+ائتلاف تحالف منتدى سلطة ديوان شرطة جيش مفوضية أمانة رئاسة غرفة بورصة دائرة شبكة تنظيم
 """)
 # heads that name a body only when the chain says which one (a nisba, a ل-complement, a name)
-WEAK_HEADS = _norm_set("غرفة أمانة رئاسة جيش شرطة مدرسة مجلة قناة سلطة دائرة حركة")  # حركة: also "movement"
+# heads that are also common nouns or verbal nouns: حركة "movement", تنظيم "organizing", شبكة "network"
+WEAK_HEADS = _norm_set("غرفة أمانة رئاسة جيش شرطة مدرسة مجلة قناة سلطة دائرة حركة تنظيم شبكة")
 # words that end a name chain even though they look like its continuation
 STOP_WORDS = _norm_set("""
 التي الذي الذين اللذين اللتين اللواتي الان اليوم امس غدا الماضي الحالي الجاري المقبل القادم الاخير الاخيرة
