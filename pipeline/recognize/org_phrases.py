@@ -28,7 +28,7 @@ from ..document import Document, Entity
 from ..lexicon import LEXICON_FILE, load_word_frequencies
 from ..normalize import normalize_text
 from .gazetteer import GAZETTEER_FILE
-from .model import PER_TITLES, SAY_VERBS
+from .model import PER_TITLES, QUOTE_PAIRS, SAY_VERBS
 
 
 def _place_names(path: Path) -> frozenset[str]:
@@ -53,11 +53,14 @@ def _norm_set(words: str) -> frozenset[str]:
 ORG_HEAD_NOUNS = _norm_set("""
 منظمة وزارة جامعة شركة وكالة مجلس حزب اتحاد هيئة بنك مؤسسة جمعية لجنة جبهة حركة صندوق محكمة مصرف معهد
 برلمان نادي نقابة رابطة مديرية مستشفى صحيفة جريدة مجلة قناة إذاعة تلفزيون أكاديمية كلية بلدية مدرسة
-ائتلاف تحالف منتدى سلطة ديوان شرطة جيش مفوضية أمانة رئاسة غرفة بورصة دائرة شبكة تنظيم
+ائتلاف تحالف منتدى سلطة ديوان شرطة جيش مفوضية أمانة رئاسة غرفة بورصة دائرة شبكة
 """)
+# heads whose quoted name follows them (تنظيم «داعش», موقع «كوارتز»); ديوان «…» is a poetry collection there, and
+# تنظيم, موقع, مكتبة are too often plain nouns to head a chain (تنظيم المؤتمر "organizing the conference")
+QUOTE_HEAD_NOUNS = (ORG_HEAD_NOUNS - _norm_set("ديوان")) | _norm_set("تنظيم موقع مكتبة")
 # heads that name a body only when the chain says which one (a nisba, a ل-complement, a name)
-# heads that are also common nouns or verbal nouns: حركة "movement", تنظيم "organizing", شبكة "network"
-WEAK_HEADS = _norm_set("غرفة أمانة رئاسة جيش شرطة مدرسة مجلة قناة سلطة دائرة حركة تنظيم شبكة")
+# heads that are also common nouns: حركة "movement", شبكة "network"
+WEAK_HEADS = _norm_set("غرفة أمانة رئاسة جيش شرطة مدرسة مجلة قناة سلطة دائرة حركة شبكة")
 # words that end a name chain even though they look like its continuation
 STOP_WORDS = _norm_set("""
 التي الذي الذين اللذين اللتين اللواتي الان اليوم امس غدا الماضي الحالي الجاري المقبل القادم الاخير الاخيرة
@@ -79,6 +82,7 @@ GENERIC_FIRST = _norm_set("الإدارة الأمناء العمومية الم
 ORDINALS = _norm_set("""الأول الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع العاشر الأولى الثانية
 الثالثة الرابعة الخامسة""")
 MAX_CHAIN = 7
+MAX_QUOTED = 5  # words of a quoted name after a head
 CLITIC_ARTICLE = ("بال", "وال", "فال", "كال", "لل")  # a preposition or conjunction + article: a new phrase
 HEAD, CONSTRUCT, NOUN, ADJ, NAME = range(5)  # chain states, see OrgPhraseRule._phrase_at
 NAME_LABELS = ("ORG", "LOC", "PER")  # recognized names a chain may take whole: بلدية [طولكرم], مؤسسة [ياسر عرفات]
@@ -86,10 +90,10 @@ RARE_WORD_COUNT = 20  # arwiki count (models/lexicon) below which a word after a
 RULE_SCORE = 0.85  # a strong rule (>= the finisher's WEAK_RULE_SCORE): the phrase outranks what it contains
 
 
-def _head_forms() -> dict[str, tuple[str, bool]]:
+def _head_forms(nouns: frozenset[str]) -> dict[str, tuple[str, bool]]:
     """Every written form of a head: proclitics و/ف then ب/ل/ك, the article, ل fused with it (للجنة = ل + اللجنة)."""
     forms: dict[str, tuple[str, bool]] = {}
-    for noun in ORG_HEAD_NOUNS:
+    for noun in nouns:
         for conj in ("", "و", "ف"):
             for prep in ("", "ب", "ل", "ك"):
                 forms.setdefault(conj + prep + noun, (noun, False))
@@ -98,7 +102,8 @@ def _head_forms() -> dict[str, tuple[str, bool]]:
     return forms
 
 
-HEAD_FORMS = _head_forms()
+HEAD_FORMS = _head_forms(ORG_HEAD_NOUNS)
+QUOTE_HEAD_FORMS = _head_forms(QUOTE_HEAD_NOUNS)
 
 
 def _head_form(word: str) -> tuple[str, bool] | None:
@@ -168,6 +173,11 @@ class OrgPhraseRule:
         - ADJ (after an adjective, لل-word adjectives included): the same;
         - NAME (after a recognized name): adjectives only — «حزب الله اللبناني», not «حزب الله | لجهة …».
         """
+        quote_head = QUOTE_HEAD_FORMS.get(doc.tokens[i].norm)
+        if quote_head is not None and not quote_head[1] and i + 1 < stop:
+            quoted = self._quoted_name(doc, i + 1, stop)
+            if quoted is not None:
+                return quoted
         head = _head_form(doc.tokens[i].norm)
         if head is None:
             return None
@@ -223,6 +233,20 @@ class OrgPhraseRule:
         if (definite or noun in WEAK_HEADS) and not (specific or national or nisbas >= 2):
             return None  # «المجلس البلدي», «الحركة الطلابية»: a kind of body, not a named one
         return i, end
+
+    @staticmethod
+    def _quoted_name(doc: Document, j: int, stop: int) -> tuple[int, int] | None:
+        """The quoted run right after an indefinite head is its name: شركة «نايكي», منظمة "أطباء بلا حدود"."""
+        close = QUOTE_PAIRS.get(doc.token_text(doc.tokens[j]))
+        if close is None:
+            return None
+        for k in range(j + 1, min(stop, j + 2 + MAX_QUOTED)):
+            text = doc.token_text(doc.tokens[k])
+            if text == close:
+                return (j + 1, k) if k > j + 1 else None
+            if not any(ch.isalnum() for ch in text) or "\n" in doc.text[doc.tokens[k - 1].end:doc.tokens[k].start]:
+                return None  # punctuation inside: a quoted sentence, not a name
+        return None
 
     def _is_place_nisba(self, word: str) -> bool:
         """العراقي (العراق), الأمريكية (أمريكا), اللبناني (لبنان), السعودي (السعودية); الدولي, الإسلامي too."""
