@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 
 import regex
 
-from .clitics import split_proclitics
+from .clitics import Split, split_proclitics
 from .document import Document, Entity
 
 DEFAULT_TYPES = frozenset({"PER", "ORG", "LOC", "DATE"})
@@ -83,6 +83,8 @@ class EntityFinisher:
             first_word = ntext.split(" ", 1)[0]
             bare = BARE_PREFIXES.get(entity.label, "وفبلك")
             split = split_proclitics(first_word, self.word_frequencies, bare)
+            if entity.label == "PER" and first_word[:1] == "و" and first_word[1:] in NAMES_LIKE_FUNCTION_WORDS:
+                split = Split("و", first_word[1:], first_word[1:])  # وعلي عواجي: "and Ali", not a name وعلي
             if split.prefix and not self._word_in_its_own_right(first_word, split):
                 # a ل fused with the article (للوليد) cannot be cut from the text: keep it
                 cut = split.prefix_len - (split.canonical != split.stem)
@@ -109,6 +111,8 @@ class EntityFinisher:
         return whole >= COMMON_WHOLE_WORD and self.word_frequencies.get(split.stem, 0) < 3 * whole
 
 
+# first names that normalize to a function word (علي = على), which split_proclitics never leaves as a stem
+NAMES_LIKE_FUNCTION_WORDS = frozenset({"علي"})
 COMMON_WHOLE_WORD = 100  # corpus count from which a word is taken as itself unless its stem is far more common
 
 

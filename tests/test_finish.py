@@ -91,3 +91,9 @@ def test_common_word_is_not_cut_into_proclitics_and_a_stem():
     doc = finish(text, [span(text, "وكالة الصحافة الفرنسية", "ORG"), span(text, "لمنظمة التعاون", "ORG")],
                  word_frequencies=counts)
     assert [doc.text[e.start:e.end] for e in doc.entities] == ["وكالة الصحافة الفرنسية", "منظمة التعاون"]
+
+
+def test_conjunction_cut_before_ali():
+    text = "سجل الأهداف موسى مدخلي وعلي عواجي"
+    doc = finish(text, [span(text, "وعلي عواجي", "PER")])
+    assert [(doc.text[e.start:e.end], e.canonical) for e in doc.entities] == [("علي عواجي", "علي عواجي")]
