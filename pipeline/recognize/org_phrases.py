@@ -1,22 +1,23 @@
-"""Organization phrase rule: an organization head noun and the name words that follow it.
+"""Organization phrase rule: an organization head noun and the name that follows it.
 
 News names most organizations by a head noun and a genitive/adjective chain: «بلدية طولكرم», «وزارة الزراعة
-الأمريكية», «الاتحاد السعودي لكرة القدم», «اللجنة الوطنية لشؤون المرأة والأسرة», «هيئة سوق رأس المال». The
-statistical model learned ANERcorp's convention, which leaves most of these untagged (وزارة الخارجية is O
-there), and at best tags a place inside them (جريدة [فلسطين]). A reader of the tables expects the whole
-organization, so this stage proposes it:
+الأمريكية», «الاتحاد السعودي لكرة القدم», «اللجنة الوطنية لشؤون المرأة والأسرة», «هيئة سوق رأس المال», or by a
+head and a quoted name: شركة «نايكي», منظمة "أطباء بلا حدود". The statistical model learned ANERcorp's
+convention, which leaves most of these untagged (وزارة الخارجية is O there), and at best tags a place inside
+them (جريدة [فلسطين]). A reader of the tables expects the whole organization, so this stage proposes it:
 
 - head: an organization noun (ORG_HEAD_NOUNS), possibly after proclitics (لبلدية, بالوزارة, للجنة = ل+اللجنة);
-- chain: what may follow it inside a name — definite words (الزراعة), ل+article words (للتأمين), و+definite
-  words (والأسرة), an indefinite noun only in construct before one of those (سوق رأس المال), and whole
-  recognized names (a place, person or organization candidate: بلدية [طولكرم], مؤسسة [ياسر عرفات]);
-- the chain stops at function words, numbers, punctuation, time words, titles (رئيس), another head noun and
-  relative pronouns; a definite head (المجلس, اللجنة) also needs a sign that a specific body is meant —
-  a nisba adjective (التشريعي, الفلسطيني), a ل+article complement or a recognized name — so that «اللجنة
-  المنظمة» or «المجلس» alone stay untagged.
+- name: a quoted run right after an indefinite head, or a chain that follows noun-phrase grammar (see
+  ``OrgPhraseRule._phrase_at``): definite words, construct nouns before them, ل-complements (للتأمين, لشؤون
+  المرأة), و+definite coordinations, recognized names taken whole (بلدية [طولكرم]) and a word arwiki hardly
+  knows right after the head (شركة روتنبرغ); it stops at function words, numbers, punctuation, time words,
+  titles, another head and where the grammar says the noun phrase ended;
+- a definite or weak head (المجلس, حركة) also needs a sign that one body is meant — a national nisba, two
+  adjectives, a ل-complement or a name — so «المجلس البلدي», «الحركة الطلابية» stay untagged.
 
 A proposed phrase becomes an ORG candidate (source ``rule``); candidates nested inside it are dropped (the
-output is flat: جريدة فلسطين is one ORG, not an ORG with a LOC inside), and a model ORG already as long is left alone. Scored by ``python -m pipeline.evaluation.pipeline_ner --without org_phrases``.
+output is flat: جريدة فلسطين is one ORG, not an ORG with a LOC inside); a model ORG as long is left alone.
+Measured by ``python -m pipeline.evaluation.pipeline_ner --without org_phrases`` (BENCHMARKS.md).
 """
 from __future__ import annotations
 
@@ -58,8 +59,8 @@ ORG_HEAD_NOUNS = _norm_set("""
 # heads whose quoted name follows them (تنظيم «داعش», موقع «كوارتز»); ديوان «…» is a poetry collection there, and
 # تنظيم, موقع, مكتبة are too often plain nouns to head a chain (تنظيم المؤتمر "organizing the conference")
 QUOTE_HEAD_NOUNS = (ORG_HEAD_NOUNS - _norm_set("ديوان")) | _norm_set("تنظيم موقع مكتبة")
-# heads that name a body only when the chain says which one (a nisba, a ل-complement, a name)
-# heads that are also common nouns: حركة "movement", شبكة "network"
+# heads that name a body only when the chain says which one (a nisba, a ل-complement, a name): they are also
+# common nouns (حركة "movement", شبكة "network", مدرسة "school of thought")
 WEAK_HEADS = _norm_set("غرفة أمانة رئاسة جيش شرطة مدرسة مجلة قناة سلطة دائرة حركة شبكة")
 # words that end a name chain even though they look like its continuation
 STOP_WORDS = _norm_set("""
