@@ -1,6 +1,6 @@
 """Score CRF ⊕ BiLSTM ensembles on the held-out folds of experiments/cv_ensemble.sh.
 
-    python experiments/cv_ensemble.py [--crf A] [--bilstm bilstm64] [--weights 0.3,0.4,0.5,0.6,0.7]
+    python experiments/cv_ensemble.py [--crf A] [--crf2 B] [--bilstm bilstm64] [--bilstm2 bilstm64s2] [--weights 0.3,0.5]
 
 For each fold that has both members (build/cv_CRF_K, build/cv_BILSTM_K): the CRF alone, the BiLSTM alone and
 the ensemble at each CRF weight, micro F1 on the fold's dev (with document-level propagation, as shipped).
@@ -21,6 +21,7 @@ def main() -> None:
     ap.add_argument("--crf", default="A")
     ap.add_argument("--bilstm", default="bilstm64")
     ap.add_argument("--crf2", default=None, help="a second CRF member (build/cv_CRF2_K): the CRF weight is split evenly")
+    ap.add_argument("--bilstm2", default=None, help="a second BiLSTM member: the BiLSTM weight is split evenly")
     ap.add_argument("--weights", default="0.3,0.4,0.5,0.6,0.7")
     ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     args = ap.parse_args()
@@ -30,21 +31,23 @@ def main() -> None:
     for k in range(5):
         crf, bil = Path(f"build/cv_{args.crf}_{k}"), Path(f"build/cv_{args.bilstm}_{k}")
         crf2 = Path(f"build/cv_{args.crf2}_{k}") if args.crf2 else None
-        if not ((crf / "meta.json").exists() and (bil / "meta.json").exists()) or (
-                crf2 is not None and not (crf2 / "meta.json").exists()):
+        bil2 = Path(f"build/cv_{args.bilstm2}_{k}") if args.bilstm2 else None
+        if not all((d / "meta.json").exists() for d in (crf, bil, crf2, bil2) if d is not None):
             continue
         folds.append(k)
         _, dev, _ = load_training(args.shared, [], False, (k, 5))
-        ens = Path(f"build/cv_ens_{args.crf}{'_' + args.crf2 if crf2 else ''}_{args.bilstm}_{k}")
+        ens = Path(f"build/cv_ens_{args.crf}{'_' + args.crf2 if crf2 else ''}_{args.bilstm}"
+                   f"{'_' + args.bilstm2 if bil2 else ''}_{k}")
         ens.mkdir(exist_ok=True)
-        models = {"crf": crf, "bilstm": bil} | ({"crf2": crf2} if crf2 else {})
+        models = {"crf": crf, "bilstm": bil} | ({"crf2": crf2} if crf2 else {}) | ({"bilstm2": bil2} if bil2 else {})
         crfs = [crf] + ([crf2] if crf2 else [])
+        bils = [bil] + ([bil2] if bil2 else [])
         for w in weights:
             d = ens / f"w{w}"
             d.mkdir(exist_ok=True)
             meta = {"format_version": 1, "backend": "ensemble", "name": "cv ensemble", "labels": ["PER", "ORG", "LOC", "MISC"],
                     "members": [{"dir": str(Path("../../..") / c), "weight": w / len(crfs)} for c in crfs] +
-                               [{"dir": str(Path("../../..") / bil), "weight": 1 - w}],
+                               [{"dir": str(Path("../../..") / b), "weight": (1 - w) / len(bils)} for b in bils],
                     "propagate": {"min_score": 0.8, "factor": 0.6}}
             (d / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
             models[f"ens w_crf={w}"] = d
