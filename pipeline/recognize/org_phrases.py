@@ -62,6 +62,9 @@ QUOTE_HEAD_NOUNS = (ORG_HEAD_NOUNS - _norm_set("ديوان")) | _norm_set("تن�
 # heads that name a body only when the chain says which one (a nisba, a ل-complement, a name): they are also
 # common nouns (حركة "movement", شبكة "network", مدرسة "school of thought")
 WEAK_HEADS = _norm_set("غرفة أمانة رئاسة جيش شرطة مدرسة مجلة قناة سلطة دائرة حركة شبكة")
+# heads that may name an office rather than a body, and the words before them that say so
+OFFICE_HEADS = _norm_set("رئاسة")
+OFFICE_CONTEXT = _norm_set("انتخابات الانتخابات لانتخابات وانتخابات مرشح مرشحي المرشح منصب لمنصب سباق كرسي")
 # words that end a name chain even though they look like its continuation
 STOP_WORDS = _norm_set("""
 التي الذي الذين اللذين اللتين اللواتي الان اليوم امس غدا الماضي الحالي الجاري المقبل القادم الاخير الاخيرة
@@ -74,7 +77,7 @@ WIDE_NISBAS = _norm_set("العربي العربية الإسلامي الإسل
                         "الإفريقي الإفريقية الآسيوي الآسيوية الخليجي الخليجية الأوروبي الأوروبية الأممي الأممية")
 # definite adjectives that are not nisbas but continue a name: الأمم المتحدة, المحكمة العليا, الاتحاد العام
 ADJECTIVES = _norm_set("""المتحدة العليا الأعلى الكبرى الأكبر العامة العام المستقلة الحرة الحر الموحدة المشتركة الدائمة
-الخاصة المختلط المختلطة الأحمر الأخضر الأبيض الأسود الكبير المفتوحة المستقل الموحد""")
+الخاصة المختلط المختلطة الأحمر الأخضر الأبيض الأسود الكبير المفتوحة المستقل الموحد القابضة المحدودة""")
 # head + first word pairs that name no organization: قناة السويس is a waterway
 NOT_ORGANIZATIONS = frozenset((normalize_text(h), normalize_text(w)) for h, w in (
     ("قناة", "السويس"), ("قناة", "بنما"), ("جيش", "الاحتلال")))
@@ -120,6 +123,11 @@ def _is_nisba(word: str) -> bool:
 
 def _is_adjective(word: str) -> bool:
     return _is_nisba(word) or word in ADJECTIVES
+
+
+def _before_ala(doc: Document, j: int, stop: int) -> bool:
+    """A ل-word followed by على is a purpose clause (للحصول على, للقضاء على), not a name's complement."""
+    return j + 1 < stop and doc.tokens[j + 1].norm in ("علي", "على")
 
 
 def _definite(word: str) -> bool:
@@ -192,15 +200,17 @@ class OrgPhraseRule:
             if "\n" in doc.text[doc.tokens[j - 1].end:doc.tokens[j].start]:
                 break
             w = doc.tokens[j].norm
-            if j in starts:  # a recognized name: taken whole, right after the head or construct nouns only
+            as_adjective = state in (NOUN, ADJ) and _is_nisba(w)  # البلدية, السعودية after a noun: adjectives
+            if j in starts and not (as_adjective and starts[j] == j + 1):  # a recognized name: taken whole, right after the head or construct nouns only
                 if state not in (HEAD, CONSTRUCT) or lam or (state == HEAD and definite) or w.startswith(CLITIC_ARTICLE):
                     break  # «… التابعة [لمنظمة …]», «جامعة عين شمس [بالقاهرة]»: the next phrase; «الجمعية [عمر]»
                 j = starts[j]
                 state, end, specific, pending = NAME, j, True, 0
                 continue
-            core = w[1:] if w.startswith("و") and len(w) > 3 else w
+            # the word without و, or with ل fused into the article undone: a title there ends the name (للإمام)
+            core = w[1:] if w.startswith("و") and len(w) > 3 else "ال" + w[2:] if w.startswith("لل") else w
             if (not w.isalpha() or w in FUNCTION_WORDS or w in STOP_WORDS or w in SAY_VERBS or core in PER_TITLES
-                    or _head_form(w) is not None or (state == HEAD and w in GENERIC_FIRST)):
+                    or (_head_form(w) is not None and not as_adjective) or (state == HEAD and w in GENERIC_FIRST)):
                 break
             coordinated = w.startswith("وال") and state in (NOUN, ADJ)
             word = w[1:] if coordinated else w
@@ -208,6 +218,8 @@ class OrgPhraseRule:
                 is_adj = _is_adjective(word)
                 if state in (NOUN, ADJ) and not (is_adj or coordinated or lam):
                     break  # a definite noun takes no genitive: the chain ended before this word
+                if state == HEAD and is_adj and _is_nisba(word) and noun.endswith("ه") != word.endswith("ه"):
+                    break  # no gender agreement with the head: «ممثل الحركة | الصيني» (a Chinese action actor)
                 if coordinated and state == ADJ and not is_adj:
                     break  # «المؤسسة العسكرية | والجهاز الأمني»: a second body, not a coordinated name part
                 state, end, pending = (ADJ if is_adj else NOUN), j + 1, 0
@@ -219,10 +231,11 @@ class OrgPhraseRule:
                     and self.frequencies.get(w, 0) < RARE_WORD_COUNT:
                 # a word the encyclopedia hardly knows right after the head is its name: بلدية عقربا, شركة روتنبرغ
                 state, end, specific = NAME, j + 1, True
-            elif state in (NOUN, ADJ) and not lam and w.startswith("لل") and len(w) >= 5:
+            elif (state in (NOUN, ADJ) or (state == NAME and not definite)) and not lam and w.startswith("لل") \
+                    and len(w) >= 5 and not _before_ala(doc, j, stop):
                 # للتأمين: a ل-complement after the chain's first words opens a genitive chain of its own
                 state, end, specific = (ADJ if _is_adjective("ال" + w[2:]) else NOUN), j + 1, True
-            elif state in (NOUN, ADJ) and not lam and w.startswith("ل") and len(w) >= 4:
+            elif state in (NOUN, ADJ) and not lam and w.startswith("ل") and len(w) >= 4 and not _before_ala(doc, j, stop):
                 lam = True  # لشؤون (المرأة), لكرة (القدم): needs its definite noun
             elif state in (HEAD, CONSTRUCT) and not definite and pending < 2 and len(w) >= 3 and w[0] not in "وبل":
                 state, pending = CONSTRUCT, pending + 1  # an indefinite construct noun: سوق رأس المال
@@ -231,6 +244,8 @@ class OrgPhraseRule:
             j += 1
         if end is None:
             return None
+        if noun in OFFICE_HEADS and i > 0 and doc.tokens[i - 1].norm in OFFICE_CONTEXT:
+            return None  # «انتخابات الرئاسة الأمريكية»: the office, not the body (الرئاسة المصرية قالت …)
         if (definite or noun in WEAK_HEADS) and not (specific or national or nisbas >= 2):
             return None  # «المجلس البلدي», «الحركة الطلابية»: a kind of body, not a named one
         return i, end
