@@ -227,14 +227,15 @@ class OrgPhraseRule:
                 national = national or (_is_nisba(word) and self._is_place_nisba(word))
                 specific = specific or lam  # لشؤون المرأة, لكرة القدم: a ل-complement
                 lam = False
-            elif state == HEAD and not definite and len(w) >= 3 and w[0] not in "وب" and not w.endswith(("ي", "يه")) \
+            elif state == HEAD and not definite and len(w) >= 3 and w[0] not in "وبل" and not w.endswith(("ي", "يه")) \
                     and self.frequencies.get(w, 0) < RARE_WORD_COUNT:
                 # a word the encyclopedia hardly knows right after the head is its name: بلدية عقربا, شركة روتنبرغ
                 state, end, specific = NAME, j + 1, True
             elif (state in (NOUN, ADJ) or (state == NAME and not definite)) and not lam and w.startswith("لل") \
                     and len(w) >= 5 and not _before_ala(doc, j, stop):
-                # للتأمين: a ل-complement after the chain's first words opens a genitive chain of its own
-                state, end, specific = (ADJ if _is_adjective("ال" + w[2:]) else NOUN), j + 1, True
+                # للتأمين: a ل-complement after the chain's first words opens a genitive chain of its own; it is a
+                # noun (للتربية والعلم), even when it looks like a nisba (تربية, تنمية end like عربية)
+                state, end, specific = NOUN, j + 1, True
             elif state in (NOUN, ADJ) and not lam and w.startswith("ل") and len(w) >= 4 and not _before_ala(doc, j, stop):
                 lam = True  # لشؤون (المرأة), لكرة (القدم): needs its definite noun
             elif state in (HEAD, CONSTRUCT) and not definite and pending < 2 and len(w) >= 3 and w[0] not in "وبل":
@@ -244,8 +245,9 @@ class OrgPhraseRule:
             j += 1
         if end is None:
             return None
-        if noun in OFFICE_HEADS and i > 0 and doc.tokens[i - 1].norm in OFFICE_CONTEXT:
-            return None  # «انتخابات الرئاسة الأمريكية»: the office, not the body (الرئاسة المصرية قالت …)
+        if noun in OFFICE_HEADS and ((i > 0 and doc.tokens[i - 1].norm in OFFICE_CONTEXT)
+                                     or doc.tokens[i].norm.startswith(("بر", "وبر"))):
+            return None  # «انتخابات الرئاسة الأمريكية», «برئاسة يوسف …» ("chaired by"): the office, not a body
         if (definite or noun in WEAK_HEADS) and not (specific or national or nisbas >= 2):
             return None  # «المجلس البلدي», «الحركة الطلابية»: a kind of body, not a named one
         return i, end
