@@ -25,8 +25,11 @@ ALL_TYPES = frozenset({"PER", "ORG", "LOC", "DATE", "MISC"})
 SOURCE_PRIORITY = {"rule": 0, "model": 1, "gazetteer": 2}
 # A rule match this unsure (a bare weekday or year: يزيد الخميس) yields to the model.
 WEAK_RULE_SCORE = 0.8
-# Which bare proclitics may be cut before a name of each type (see clitics.split_proclitics).
+# Which bare proclitics may be cut before a name of each type (see clitics.split_proclitics). Names start with
+# ك far more often than "like" precedes one (كابل is not ك + إبل, وكالة not و + ك + «اله»), so ك is never cut
+# bare; after it the article still is (كالقاهرة).
 BARE_PREFIXES = {"PER": "و"}
+DEFAULT_BARE_PREFIXES = "وفبل"
 _SPACES = regex.compile(r"\s+")
 _EDGE_PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+|[\p{P}\p{S}\s]+$")
 
@@ -81,11 +84,11 @@ class EntityFinisher:
                 entity.start = norm.original_start(nstart)
         if entity.label != "DATE":
             first_word = ntext.split(" ", 1)[0]
-            bare = BARE_PREFIXES.get(entity.label, "وفبلك")
+            bare = BARE_PREFIXES.get(entity.label, DEFAULT_BARE_PREFIXES)
             split = split_proclitics(first_word, self.word_frequencies, bare)
             if entity.label == "PER" and first_word[:1] == "و" and first_word[1:] in NAMES_LIKE_FUNCTION_WORDS:
                 split = Split("و", first_word[1:], first_word[1:])  # وعلي عواجي: "and Ali", not a name وعلي
-            if split.prefix and not self._word_in_its_own_right(first_word, split):
+            if split.prefix:
                 # a ل fused with the article (للوليد) cannot be cut from the text: keep it
                 cut = split.prefix_len - (split.canonical != split.stem)
                 entity.start = norm.original_start(nstart + cut)
@@ -97,23 +100,9 @@ class EntityFinisher:
             return None
         return entity
 
-    def _word_in_its_own_right(self, word: str, split) -> bool:
-        """A cut that would break a common word: وكالة is not و+ك+«اله» (ال + one letter is no article).
-
-        split_proclitics cuts when the stem is twice as common as the word; for the first word of a name that is
-        not enough when the word is common itself (وكالة 384, اله 929 in arwiki). Cut then only if the stem is
-        at least 3 times as common (لمنظمة 170 -> منظمة 5,000 still is)."""
-        if self.word_frequencies is None or split.canonical != split.stem:
-            return False
-        if split.stem.startswith("ال") and len(split.stem) > 3:  # an article and a real stem: بالمنظمة
-            return False
-        whole = self.word_frequencies.get(word, 0)
-        return whole >= COMMON_WHOLE_WORD and self.word_frequencies.get(split.stem, 0) < 3 * whole
-
 
 # first names that normalize to a function word (علي = على), which split_proclitics never leaves as a stem
 NAMES_LIKE_FUNCTION_WORDS = frozenset({"علي"})
-COMMON_WHOLE_WORD = 100  # corpus count from which a word is taken as itself unless its stem is far more common
 
 
 def _leading_nisba(ntext: str) -> int:
