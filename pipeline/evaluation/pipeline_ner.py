@@ -13,11 +13,10 @@ LOC); a predicted entity covers the tokens it overlaps (the finisher cuts و/ب/
 from __future__ import annotations
 
 import argparse
-from collections import Counter
 from pathlib import Path
 
 from pipeline.evaluation.dates import char_to_tokens, layout, read_wojood
-from pipeline.evaluation.ner import _map_tag, bio_to_spans, repair_bio
+from pipeline.evaluation.ner import _map_tag, bio_to_spans, repair_bio, score_spans
 from pipeline.train.data import DEFAULT_SHARED
 
 WOJOOD_TYPES = {"PERS": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
@@ -55,22 +54,15 @@ def predict_document(nlp, doc_sents) -> list[set[tuple[int, int, str]]]:
 
 
 def score(nlp, docs) -> dict:
-    tp, npred, ngold = Counter(), Counter(), Counter()
+    """Exact-span P/R/F1 (in %) and gold counts per type and micro, over all sentences of ``docs``."""
+    gold, pred = [], []
     for doc_sents in docs:
-        for gold, pred in zip(gold_document(doc_sents), predict_document(nlp, doc_sents)):
-            for s in gold:
-                ngold[s[2]] += 1
-            for s in pred:
-                npred[s[2]] += 1
-                tp[s[2]] += s in gold
-    res = {}
-    for key in TYPES + ("micro",):
-        t = sum(tp.values()) if key == "micro" else tp[key]
-        p_n = sum(npred.values()) if key == "micro" else npred[key]
-        g_n = sum(ngold.values()) if key == "micro" else ngold[key]
-        p, r = (t / p_n if p_n else 0.0), (t / g_n if g_n else 0.0)
-        res[key] = {"p": 100 * p, "r": 100 * r, "f1": 100 * (2 * p * r / (p + r) if p + r else 0.0), "gold": g_n}
-    return res
+        gold += gold_document(doc_sents)
+        pred += predict_document(nlp, doc_sents)
+    res = score_spans(gold, pred, TYPES)
+    rows = dict(res["per_type"], micro=res["micro"])
+    return {key: {"p": 100 * m["precision"], "r": 100 * m["recall"], "f1": 100 * m["f1"], "gold": m["gold"]}
+            for key, m in rows.items()}
 
 
 def format_row(title: str, res: dict) -> str:

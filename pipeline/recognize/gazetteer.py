@@ -10,7 +10,7 @@ A word matches an entry's first word as written or after its proclitics
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,6 +51,11 @@ class Gazetteer:
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._index.values())
+
+    def entries(self) -> Iterator[tuple[tuple[str, ...], str, float]]:
+        """(words, label, score) of every entry."""
+        for options in self._index.values():
+            yield from options
 
     @classmethod
     def load(cls, path: str | Path = GAZETTEER_FILE, min_score: float = 0.0) -> "Gazetteer":

@@ -67,8 +67,9 @@ QUOTE_PAIRS = {"«": "»", '"': '"', "“": "”", "''": "''", "'": "'", "„": 
 MAX_QUOTED = 8
 
 
-def _norm_set(words: Iterable[str]) -> frozenset[str]:
-    return frozenset(normalize_text(w) for w in words)
+def _norm_set(words: Iterable[str] | str) -> frozenset[str]:
+    """Normalized forms of words (an iterable, or one whitespace-separated string)."""
+    return frozenset(normalize_text(w) for w in (words.split() if isinstance(words, str) else words))
 
 
 PER_TITLES = _norm_set(_PER_TITLES)

@@ -28,26 +28,8 @@ from ..clitics import FUNCTION_WORDS
 from ..document import Document, Entity
 from ..lexicon import LEXICON_FILE, load_word_frequencies
 from ..normalize import normalize_text
-from .gazetteer import GAZETTEER_FILE
-from .model import PER_TITLES, QUOTE_PAIRS, SAY_VERBS
-
-
-def _place_names(path: Path) -> frozenset[str]:
-    """One-word LOC forms of the gazetteer (countries, cities)."""
-    if not path.is_file():
-        raise FileNotFoundError(f"gazetteer not found at {path}; rebuild it with `make train` "
-                                f"(python -m pipeline.train.gazetteer --out {path})")
-    names = set()
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            form, _, rest = line.partition("\t")
-            if rest.startswith("LOC\t") and " " not in form:
-                names.add(form)
-    return frozenset(names)
-
-
-def _norm_set(words: str) -> frozenset[str]:
-    return frozenset(normalize_text(w) for w in words.split())
+from .gazetteer import GAZETTEER_FILE, Gazetteer
+from .model import PER_TITLES, QUOTE_PAIRS, SAY_VERBS, _norm_set
 
 
 # Indefinite singular forms; the article and proclitics are handled by _head_form.
@@ -66,8 +48,9 @@ WEAK_HEADS = _norm_set("غرفة أمانة رئاسة جيش شرطة مدرس�
 OFFICE_HEADS = _norm_set("رئاسة")
 OFFICE_CONTEXT = _norm_set("انتخابات الانتخابات لانتخابات وانتخابات مرشح مرشحي المرشح منصب لمنصب سباق كرسي")
 # words that end a name chain even though they look like its continuation
+# (relative pronouns and particles are FUNCTION_WORDS already)
 STOP_WORDS = _norm_set("""
-التي الذي الذين اللذين اللتين اللواتي الان اليوم امس غدا الماضي الحالي الجاري المقبل القادم الاخير الاخيرة
+اللتين اللواتي الان اليوم امس غدا الماضي الحالي الجاري المقبل القادم الاخير الاخيرة
 السابق السابقة الاسبق الحالية الجديد الجديدة نفسه نفسها ذاته ذاتها كله كلها جميعا ايضا
 خلال حول ضد عبر بعد قبل امام ضمن حسب يوم سنة عام وسط داخل خارج نحو لصالح بشأن تجاه
 شمال جنوب شرق غرب شمالي جنوبي شرقي غربي التابع التابعة المعني المعنية المسؤول المسؤولة المكلف المكلفة
@@ -142,7 +125,8 @@ class OrgPhraseRule:
 
     def __init__(self, gazetteer: str | Path | None = None):
         """``gazetteer``: the entries file whose LOC names tell national nisbas (العراقي <- العراق)."""
-        self.places = _place_names(Path(gazetteer) if gazetteer else GAZETTEER_FILE)
+        self.places = frozenset(words[0] for words, label, _ in Gazetteer.load(gazetteer or GAZETTEER_FILE).entries()
+                                if label == "LOC" and len(words) == 1)
         self.frequencies = load_word_frequencies(LEXICON_FILE)  # shared with the finisher (cached)
 
     def __call__(self, doc: Document) -> Document:

@@ -25,6 +25,7 @@ from pathlib import Path
 import regex
 
 from pipeline.normalize import normalize_text
+from pipeline.recognize.model import _norm_set
 
 from .data import DEFAULT_SHARED
 
@@ -47,10 +48,6 @@ STOP_FLAGGED = {"بن", "ابن", "بنت", "آل", "عبد", "أبو", "أبي"
 SKIP_TITLE = regex.compile(r"^(قائمة|قوائم|تاريخ|سنة|عام|معركة|حرب|تصنيف|مهرجان|فيلم|مسلسل|ثورة|أزمة|اليوم|يوم|مطبخ"
                            r"|الإسلام|المسيحية|اللغة|لغة|كأس|دوري|بطولة|جائزة|ألبوم|أغنية|رواية|كتاب|\d)")
 WORD = regex.compile(r"\p{Arabic}+")
-
-
-def _norm(words: list[str]) -> set[str]:
-    return {normalize_text(w) for w in words}
 
 
 def classify(title: str, text: str) -> str | None:
@@ -80,8 +77,8 @@ def classify(title: str, text: str) -> str | None:
     return "PER" if life_span else None
 
 
-_PER_SET, _ORG_SET, _LOC_SET = _norm(PER_WORDS), _norm(ORG_WORDS), _norm(LOC_WORDS)
-_STOP, _PARTICLES = _norm(STOP), _norm(sorted(STOP_FLAGGED))
+_PER_SET, _ORG_SET, _LOC_SET = _norm_set(PER_WORDS), _norm_set(ORG_WORDS), _norm_set(LOC_WORDS)
+_STOP, _PARTICLES = _norm_set(STOP), _norm_set(STOP_FLAGGED)
 
 
 def title_flags(title: str, label: str) -> list[tuple[str, str]]:
