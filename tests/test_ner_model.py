@@ -193,6 +193,32 @@ def test_propagation_tags_untagged_repeats_only():
     assert propagate([["ا", "ب"], ["ا", "ب"]], [[(0, 2, "PER", 0.9)], [(1, 2, "LOC", 0.3)]])[1] == [(1, 2, "LOC", 0.3)]
 
 
+def test_propagation_of_family_names():
+    from pipeline.normalize import normalize_text
+    from pipeline.recognize.model import propagate
+
+    def norm(text):
+        return [normalize_text(w) for w in text.split()]
+
+    places = frozenset(norm("السودان مصر"))
+    sents = [norm("قال الرئيس بوريس يلتسين امس"), norm("واضاف يلتسين ان"), norm("التقى ويلتسين الوفد")]
+    preds = [[(2, 4, "PER", 0.9)], [], []]
+    assert propagate(sents, preds, factor=0.5) == preds  # off unless asked for
+    out = propagate(sents, preds, factor=0.5, surnames=True, places=places)
+    assert out[1] == [(1, 2, "PER", 0.45)] and out[2] == [(1, 2, "PER", 0.45)]  # with و as for every repeat
+    # the end of a compound, a regnal ordinal and a national nisba stand for nobody alone
+    for name, repeat in (("علي بن ابي طالب", "طالب"), ("نور الدين", "الدين"), ("الحسن الثاني", "الثاني"),
+                         ("محمد شياع السوداني", "السوداني"), ("احمد المصري", "المصري")):
+        sents = [norm(f"قال {name} امس"), norm(f"ثم {repeat} هنا")]
+        preds = [[(1, 1 + len(name.split()), "PER", 0.9)], []]
+        assert propagate(sents, preds, surnames=True, places=places)[1] == [], name
+    # a particle stays with its family name; a weak source spreads nothing
+    sents = [norm("المدرب ماركو فان باستن قال"), norm("ان فان باستن يريد"), norm("ان باستن يريد")]
+    out = propagate(sents, [[(1, 4, "PER", 0.9)], [], []], factor=0.5, surnames=True)
+    assert out[1] == [(1, 3, "PER", 0.45)] and out[2] == []
+    assert propagate(sents, [[(1, 4, "PER", 0.5)], [], []], surnames=True)[1] == []
+
+
 def test_propagation_accepts_proclitic_repeats():
     from pipeline.recognize.model import propagate
 

@@ -31,8 +31,8 @@ def gold_document(doc_sents) -> list[set[tuple[int, int, str]]]:
     return out
 
 
-def predict_document(nlp, doc_sents) -> list[set[tuple[int, int, str]]]:
-    """Our entities over one document (its sentences on lines), as token spans per sentence."""
+def predict_document(nlp, doc_sents, types=TYPES) -> list[set[tuple[int, int, str]]]:
+    """Our entities of ``types`` over one document (its sentences on lines), as token spans per sentence."""
     texts, layouts, base = [], [], 0
     for s in doc_sents:
         t, offs = layout(s)
@@ -42,7 +42,7 @@ def predict_document(nlp, doc_sents) -> list[set[tuple[int, int, str]]]:
     doc = nlp("\n".join(texts))
     out: list[set[tuple[int, int, str]]] = [set() for _ in doc_sents]
     for e in doc.entities:
-        if e.label not in TYPES:
+        if e.label not in types:
             continue
         for k, (b, offs) in enumerate(layouts):
             if offs and b <= e.start < b + offs[-1][1]:

@@ -97,6 +97,20 @@ class Gazetteer:
         return out
 
 
+@lru_cache(maxsize=4)
+def place_names(path: str | Path = GAZETTEER_FILE) -> frozenset[str]:
+    """The gazetteer's one-word places (normalized): what national nisbas are made from."""
+    return frozenset(words[0] for words, label, _ in Gazetteer.load(path).entries() if label == "LOC" and len(words) == 1)
+
+
+def is_place_nisba(word: str, places: frozenset[str]) -> bool:
+    """A definite nisba of a known place: العراقي (العراق), الأمريكية (أمريكا), اللبناني (لبنان), السعودي (السعودية)."""
+    if not (word.startswith("ال") and word.endswith(("ي", "يه"))):
+        return False
+    core = word[2:-2] if word.endswith("يه") else word[2:-1]
+    return any(form in places for form in (core, "ال" + core, core + "ا", core + "يا", core + "يه", "ال" + core + "يه"))
+
+
 def _first_word_forms(word: str) -> list[str]:
     return [s.canonical for s in candidate_splits(word)]
 

@@ -25,9 +25,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from pipeline.clitics import candidate_splits, split_proclitics
+from pipeline.clitics import FUNCTION_WORDS, candidate_splits, split_proclitics
 from pipeline.document import Document, Entity
 from pipeline.normalize import normalize_text
+from pipeline.recognize.gazetteer import is_place_nisba, place_names
 from pipeline.stage import BatchStage
 
 FORMAT_VERSION = 1
@@ -77,6 +78,12 @@ SAY_VERBS = _norm_set(_SAY_VERBS)
 ORG_HEADS = _norm_set(_ORG_HEADS)
 LOC_HEADS = _norm_set(_LOC_HEADS)
 LOC_PREPS = _norm_set(_LOC_PREPS)
+ORDINALS = _norm_set("""الأول الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع العاشر الأولى الثانية
+الثالثة الرابعة الخامسة""")
+# words that join a compound name: its last word does not stand for the person alone (ابي [طالب], عبد [الله])
+NAME_LINKS = _norm_set("بن ابن بنت أبو أبي أبا عبد أم آل")
+COMPOUND_ENDS = _norm_set("الدين الله")  # شمس [الدين], نصر [الله]
+NAME_PARTICLES = _norm_set("فان فون دي دا دو دوس ديل لا لو")  # ماركو [فان باستن], ليوناردو [دا فينشي]
 
 
 def _shape(w: str) -> str:
@@ -1054,13 +1061,16 @@ def load_backend(model_dir: str | Path):
 
 
 def propagate(sentences: Sequence[Sequence[str]], preds: list[list[SpanPred]], min_score: float = 0.8,
-              factor: float = 0.6) -> list[list[SpanPred]]:
+              factor: float = 0.6, surnames: bool = False,
+              places: frozenset[str] = frozenset()) -> list[list[SpanPred]]:
     """Document-level consistency: a confidently tagged token sequence tags its untagged repeats.
 
     ``sentences`` are one document's sentences (normalized tokens). A repeat is the same tokens, its
     first one possibly with proclitics (والاهلي repeats الاهلي; the span keeps the whole token, as the
     stage does everywhere). Longer sequences first; a repeat is tagged only where no predicted span
-    overlaps it; its score is ``factor`` × the source's score.
+    overlaps it; its score is ``factor`` × the source's score. With ``surnames``, a confident person's
+    family name also tags its lone repeats (يلتسين after بوريس يلتسين; see ``_family_name``; ``places``
+    tells national nisbas).
     """
     lex: dict[tuple[str, ...], tuple[str, float]] = {}
     for words, spans in zip(sentences, preds):
@@ -1068,6 +1078,12 @@ def propagate(sentences: Sequence[Sequence[str]], preds: list[list[SpanPred]], m
             if score >= min_score:
                 key = tuple(words[a:b])
                 if key not in lex or lex[key][1] < score:
+                    lex[key] = (label, score)
+    if surnames:
+        for words, spans in zip(sentences, preds):
+            for a, b, label, score in spans:
+                key = _family_name(words, a, b, places) if label == "PER" and b - a >= 2 and score >= min_score else None
+                if key is not None and (key not in lex or (lex[key][0] == "PER" and lex[key][1] < score)):
                     lex[key] = (label, score)
     if not lex:
         return preds
@@ -1106,6 +1122,20 @@ def propagate(sentences: Sequence[Sequence[str]], preds: list[list[SpanPred]], m
     return out
 
 
+def _family_name(words: Sequence[str], start: int, end: int, places: frozenset[str]) -> tuple[str, ...] | None:
+    """The words of a person name ``words[start:end]`` that may stand for that person alone later: its family
+    name (يلتسين, الغنوشي; فان باستن with its particle). None for the end of a compound (ابي [طالب], شمس [الدين]),
+    a regnal ordinal (الحسن [الثاني]), a title (آل [الشيخ]) or a national nisba (محمد شياع [السوداني]: elsewhere it
+    says "Sudanese"; بنجلاديشي)."""
+    last = words[end - 1]
+    if (len(last) < 3 or last in FUNCTION_WORDS or last in ORDINALS or last in COMPOUND_ENDS or last in PER_TITLES
+            or words[end - 2] in NAME_LINKS or is_place_nisba(last if last.startswith("ال") else "ال" + last, places)):
+        return None
+    if words[end - 2] in NAME_PARTICLES:
+        return (words[end - 2], last) if end - start >= 3 else None
+    return (last,)
+
+
 class EntityRecognizer(BatchStage):
     """Stage: appends statistical entity candidates (source="model") to ``doc.candidates``."""
 
@@ -1122,6 +1152,8 @@ class EntityRecognizer(BatchStage):
         self._tokenizer = None
         prop = self.meta.get("propagate")  # e.g. {"min_score": 0.8, "factor": 0.6}; None = off
         self.propagate = dict(prop) if isinstance(prop, dict) else None
+        if self.propagate is not None and self.propagate.get("surnames"):
+            self.propagate["places"] = place_names()
 
     @property
     def backend_name(self) -> str:

@@ -28,8 +28,8 @@ from ..clitics import FUNCTION_WORDS
 from ..document import Document, Entity
 from ..lexicon import LEXICON_FILE, load_word_frequencies
 from ..normalize import normalize_text
-from .gazetteer import GAZETTEER_FILE, Gazetteer
-from .model import PER_TITLES, QUOTE_PAIRS, SAY_VERBS, _norm_set
+from .gazetteer import GAZETTEER_FILE, is_place_nisba, place_names
+from .model import ORDINALS, PER_TITLES, QUOTE_PAIRS, SAY_VERBS, _norm_set
 
 
 # Indefinite singular forms; the article and proclitics are handled by _head_form.
@@ -67,8 +67,6 @@ NOT_ORGANIZATIONS = frozenset((normalize_text(h), normalize_text(w)) for h, w in
     ("قناة", "السويس"), ("قناة", "بنما"), ("جيش", "الاحتلال")))
 # first chain words that make a generic body, not a named one (مجلس الإدارة = the board of directors)
 GENERIC_FIRST = _norm_set("الإدارة الأمناء العمومية المذكور المذكورة المعني المعنية المختص المختصة")
-ORDINALS = _norm_set("""الأول الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع العاشر الأولى الثانية
-الثالثة الرابعة الخامسة""")
 MAX_CHAIN = 7
 MAX_QUOTED = 5  # words of a quoted name after a head
 CLITIC_ARTICLE = ("بال", "وال", "فال", "كال", "لل")  # a preposition or conjunction + article: a new phrase
@@ -125,8 +123,7 @@ class OrgPhraseRule:
 
     def __init__(self, gazetteer: str | Path | None = None):
         """``gazetteer``: the entries file whose LOC names tell national nisbas (العراقي <- العراق)."""
-        self.places = frozenset(words[0] for words, label, _ in Gazetteer.load(gazetteer or GAZETTEER_FILE).entries()
-                                if label == "LOC" and len(words) == 1)
+        self.places = place_names(gazetteer or GAZETTEER_FILE)
         self.frequencies = load_word_frequencies(LEXICON_FILE)  # shared with the finisher (cached)
 
     def __call__(self, doc: Document) -> Document:
@@ -252,12 +249,8 @@ class OrgPhraseRule:
         return None
 
     def _is_place_nisba(self, word: str) -> bool:
-        """العراقي (العراق), الأمريكية (أمريكا), اللبناني (لبنان), السعودي (السعودية); الدولي, الإسلامي too."""
-        if word in WIDE_NISBAS:
-            return True
-        core = word[2:-2] if word.endswith("يه") else word[2:-1]
-        return any(form in self.places for form in
-                   (core, "ال" + core, core + "ا", core + "يا", core + "يه", "ال" + core + "يه"))
+        """العراقي (العراق), السعودي (السعودية); الدولي, الإسلامي too."""
+        return word in WIDE_NISBAS or is_place_nisba(word, self.places)
 
     @staticmethod
     def _add(doc: Document, a: int, b: int) -> None:
