@@ -32,7 +32,7 @@ train: setup  ## rebuild everything under models/ from $(SHARED)
 
 eval: setup  ## accuracy: NER on ANERcorp/AQMAR test, the whole pipeline on Wojood and the reference document, dates
 	$(PY) -m pipeline.evaluation.ner
-	$(PY) -m pipeline.evaluation.pipeline_ner --split test --without org_phrases
+	$(PY) -m pipeline.evaluation.pipeline_ner --split test --without org_phrases --anercorp
 	$(PY) -m pipeline.evaluation.reference
 	$(PY) -m pipeline.evaluation.dates
 

@@ -17,28 +17,39 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from pipeline.evaluation.ner import bio_to_spans, score_spans  # noqa: E402
-from pipeline.evaluation.pipeline_ner import predict_document  # noqa: E402
+from pipeline.evaluation.ner import score_spans  # noqa: E402
+from pipeline.evaluation.pipeline_ner import CONLL_TYPES as TYPES, conll_spans  # noqa: E402
 from pipeline.pipeline import Pipeline, default_config  # noqa: E402
 from pipeline.train.ner import DEFAULT_SHARED, load_training  # noqa: E402
 
-TYPES = ("PER", "ORG", "LOC", "MISC")
 DOC_SENTENCES = 20
 
 
 def run(nlp, dev, errors: Counter | None = None):
-    gold, pred = [], []
-    for i in range(0, len(dev), DOC_SENTENCES):
-        chunk = dev[i:i + DOC_SENTENCES]
-        gold += [set(bio_to_spans([t.replace("PERS", "PER") for t in tags])) for _, tags in chunk]
-        pred += predict_document(nlp, [list(zip(words, tags)) for words, tags in chunk], TYPES)
-        if errors is not None:
-            for (words, _), g, p in zip(chunk, gold[-len(chunk):], pred[-len(chunk):]):
-                for s in p - g:
-                    errors[("FP", s[2], " ".join(words[s[0]:s[1]]), " ".join(words[max(0, s[0] - 3):s[1] + 2]))] += 1
-                for s in g - p:
-                    errors[("FN", s[2], " ".join(words[s[0]:s[1]]), " ".join(words[max(0, s[0] - 3):s[1] + 2]))] += 1
+    gold, pred = conll_spans(nlp, dev, TYPES, DOC_SENTENCES)
+    if errors is not None:
+        for (words, _), g, p in zip(dev, gold, pred):
+            for kind, spans in (("FP", p - g), ("FN", g - p)):
+                for s in spans:
+                    errors[(kind, s[2], " ".join(words[s[0]:s[1]]), " ".join(words[max(0, s[0] - 3):s[1] + 2]))] += 1
     return gold, pred
+
+
+def fold_gazetteer(shared: Path, k: int, name: str) -> Path:
+    """The gazetteer with its entries scored on ANERcorp train without block k (+ AQMAR train)."""
+    out = Path(f"build/cv_{name}_{k}")
+    if not (out / "entries.tsv").exists():
+        out.mkdir(parents=True, exist_ok=True)
+        train, _, _ = load_training(shared, [], False, (k, 5))
+        with open(out / "train.txt", "w", encoding="utf-8") as f:
+            for words, tags in train:
+                f.writelines(f"{w} {t}\n" for w, t in zip(words, tags))
+                f.write("\n")
+        from pipeline.train import gazetteer
+
+        gazetteer.main(["--shared", str(shared), "--out", str(out / "entries.tsv"),
+                        "--corpora", str(out / "train.txt"), str(shared / "ner" / "aqmar" / "train.txt")])
+    return out / "entries.tsv"
 
 
 def main() -> None:
@@ -48,6 +59,8 @@ def main() -> None:
     ap.add_argument("--without", action="append", default=[], metavar="STAGE")
     ap.add_argument("--model-only", action="store_true", help="also score normalizer → tokenizer → ner → finisher")
     ap.add_argument("--errors", type=Path, default=None, help="write the default pipeline's FP/FN here")
+    ap.add_argument("--fold-gazetteer", default=None, metavar="NAME",
+                    help="score the gazetteer's entries without block K (into build/cv_NAME_K), as make train would")
     ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     args = ap.parse_args()
     folds = [int(k) for k in args.folds.split(",")]
@@ -62,6 +75,11 @@ def main() -> None:
         _, dev, _ = load_training(args.shared, [], False, (k, 5))
         model_dir = f"build/{args.ens}_{k}/w0.5"
         config = default_config(types=TYPES + ("DATE",), model_dir=model_dir)
+        if args.fold_gazetteer:
+            gazetteer = fold_gazetteer(args.shared, k, args.fold_gazetteer)
+            for stage in config["stages"]:
+                if stage["name"] == "gazetteer":
+                    stage["path"] = str(gazetteer)
         for name, v in variants.items():
             cfg = {"stages": [s for s in config["stages"] if s["name"] not in v.get("drop", set())]}
             g, p = run(Pipeline.from_config(cfg), dev, errors if (name == "default" and args.errors) else None)

@@ -120,6 +120,8 @@ def _leading_nisba(ntext: str) -> int:
 
 def _priority(entity: Entity) -> float:
     rank = SOURCE_PRIORITY.get(entity.source, 9)
+    if entity.source == "gazetteer" and entity.attrs.get("contains_model"):
+        return SOURCE_PRIORITY["model"]  # then the longer span wins (see GazetteerRecognizer)
     if entity.source == "rule" and entity.score < WEAK_RULE_SCORE:
         return SOURCE_PRIORITY["model"] + 0.5
     return rank

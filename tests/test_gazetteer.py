@@ -25,3 +25,36 @@ def test_missing_or_malformed_file_is_a_clear_error(tmp_path):
     bad.write_text("مصر\tLOC\n", encoding="utf-8")
     with pytest.raises(ValueError, match="bad.tsv:1"):
         Gazetteer.load(bad)
+
+
+def test_a_longer_known_name_outranks_the_models_shorter_guess(tmp_path):
+    from pipeline.document import Entity
+    from pipeline.finish import EntityFinisher
+    from pipeline.tokenize import Tokenizer
+
+    entries = tmp_path / "entries.tsv"
+    entries.write_text("حزب العمال الكردستاني\tORG\t0.6\torganizations\nالعراق\tLOC\t0.9\tcldr\n", encoding="utf-8")
+    text = "هاجم حزب العمال الكردستاني مواقع في العراق"
+
+    def finished(model_spans):
+        doc = Tokenizer()(Document(text))
+        doc.candidates = [Entity(text.index(s), text.index(s) + len(s), label, 0.9, "model") for s, label in model_spans]
+        doc = EntityFinisher(word_frequencies=None)(GazetteerRecognizer(entries)(doc))
+        return {(doc.text[e.start:e.end], e.label, e.source) for e in doc.entities}
+
+    # the model's shorter guess inside the entry: the known name wins
+    assert ("حزب العمال الكردستاني", "ORG", "gazetteer") in finished([("حزب العمال", "ORG")])
+    # a model span of its own length, or one that reaches outside the entry, still wins over the gazetteer
+    assert finished([("العراق", "LOC")]) >= {("العراق", "LOC", "model"), ("حزب العمال الكردستاني", "ORG", "gazetteer")}
+    crossing = finished([("الكردستاني مواقع", "LOC")])
+    assert ("الكردستاني مواقع", "LOC", "model") in crossing and not any(s == "حزب العمال الكردستاني" for s, _, _ in crossing)
+
+
+def test_curated_organizations_are_in_the_shipped_gazetteer():
+    from pipeline.normalize import normalize_text
+    from pipeline.train.gazetteer import curated_organizations
+
+    names = curated_organizations()
+    assert "داعش" in names and not any(n.startswith("#") for n in names)
+    shipped = {(" ".join(w), label) for w, label, _ in Gazetteer.load().entries()}
+    assert (normalize_text("داعش"), "ORG") in shipped and (normalize_text("الأونروا"), "ORG") in shipped

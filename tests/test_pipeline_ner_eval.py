@@ -39,3 +39,27 @@ def test_score_exact_spans_per_type():
     assert res["ORG"]["r"] == 0.0 and res["ORG"]["gold"] == 1
     assert round(res["LOC"]["p"], 1) == 50.0 and res["LOC"]["r"] == 100.0  # طولكرم is inside the ORG in gold
     assert round(res["micro"]["p"], 1) == round(100 * 2 / 3, 1) and round(res["micro"]["r"], 1) == round(100 * 2 / 3, 1)
+
+
+def test_conll_sentences_run_in_pseudo_documents():
+    from pipeline.evaluation.pipeline_ner import conll_spans
+
+    sents = [(["زار", "بوتين", "مصر"], ["O", "B-PER", "B-LOC"]), (["وقال", "بوتين"], ["O", "B-PER"]),
+             (["قالت", "رويترز"], ["O", "B-ORG"])]
+    texts = []
+
+    class Recording(FakePipeline):
+        def __call__(self, text):  # every occurrence of each name, in whichever document it is
+            texts.append(text)
+            doc = Document(text)
+            for sub, label in self.found:
+                i = text.find(sub)
+                while i >= 0:
+                    doc.entities.append(Entity(i, i + len(sub), label))
+                    i = text.find(sub, i + 1)
+            return doc
+
+    gold, pred = conll_spans(Recording([("بوتين", "PER"), ("مصر", "LOC"), ("رويترز", "MISC")]), sents, window=2)
+    assert texts == ["زار بوتين مصر\nوقال بوتين", "قالت رويترز"]  # one sentence a line, two sentences a document
+    assert gold == [{(1, 2, "PER"), (2, 3, "LOC")}, {(1, 2, "PER")}, {(1, 2, "ORG")}]
+    assert pred == [{(1, 2, "PER"), (2, 3, "LOC")}, {(1, 2, "PER")}, {(1, 2, "MISC")}]

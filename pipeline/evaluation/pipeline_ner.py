@@ -1,6 +1,6 @@
 """The whole default pipeline (model + gazetteer + rules + finisher) scored on PER/ORG/LOC in news documents.
 
-    python -m pipeline.evaluation.pipeline_ner [--split val,test] [--without STAGE ...]
+    python -m pipeline.evaluation.pipeline_ner [--split val,test] [--without STAGE ...] [--anercorp]
 
 ``make eval``'s NER figures score the model's tags on ANERcorp, whose conventions leave ministries, committees
 and municipalities untagged (وزارة الخارجية is O there). A reader of the extracted tables expects them: the
@@ -9,6 +9,9 @@ reference document's gold lists «اللجنة الوطنية لشؤون الم�
 shipped model sees Wojood *train* only) measure what the pipeline's output is worth to that reader, and what
 a stage adds (``--without``). Exact token spans, outermost PERS/ORG/GPE/LOC tag (GPE and LOC both count as
 LOC); a predicted entity covers the tokens it overlaps (the finisher cuts و/ب/ل off names, Wojood does not).
+
+``--anercorp`` also scores the pipeline on the ANERcorp test with ANERcorp's conventions (PER/ORG/LOC/MISC, without
+``org_phrases``): what the model's figure in ``make eval`` becomes once the gazetteer and the finisher have run.
 """
 from __future__ import annotations
 
@@ -16,11 +19,13 @@ import argparse
 from pathlib import Path
 
 from pipeline.evaluation.dates import char_to_tokens, layout, read_wojood
-from pipeline.evaluation.ner import _map_tag, bio_to_spans, repair_bio, score_spans
+from pipeline.evaluation.ner import DOC_WINDOW, _map_tag, bio_to_spans, read_conll, repair_bio, score_spans
+from pipeline.normalize import normalize_text
 from pipeline.train.data import DEFAULT_SHARED
 
 WOJOOD_TYPES = {"PERS": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
 TYPES = ("PER", "ORG", "LOC")
+CONLL_TYPES = ("PER", "ORG", "LOC", "MISC")  # ANERcorp's
 
 
 def gold_document(doc_sents) -> list[set[tuple[int, int, str]]]:
@@ -53,22 +58,36 @@ def predict_document(nlp, doc_sents, types=TYPES) -> list[set[tuple[int, int, st
     return out
 
 
+def conll_spans(nlp, sents, types=CONLL_TYPES, window: int = DOC_WINDOW):
+    """Gold and predicted token spans of CoNLL ``sents`` ((words, BIO tags) pairs), run through ``nlp`` in
+    pseudo-documents of ``window`` sentences (one sentence a line), as the model's own evaluation groups them."""
+    gold, pred = [], []
+    for i in range(0, len(sents), window):
+        chunk = sents[i:i + window]
+        gold += [set(bio_to_spans(tags)) for _, tags in chunk]
+        pred += predict_document(nlp, [list(zip(words, tags)) for words, tags in chunk], types)
+    return gold, pred
+
+
+def _percent(res: dict) -> dict:
+    rows = dict(res["per_type"], micro=res["micro"])
+    return {key: {"p": 100 * m["precision"], "r": 100 * m["recall"], "f1": 100 * m["f1"], "gold": m["gold"]}
+            for key, m in rows.items()}
+
+
 def score(nlp, docs) -> dict:
     """Exact-span P/R/F1 (in %) and gold counts per type and micro, over all sentences of ``docs``."""
     gold, pred = [], []
     for doc_sents in docs:
         gold += gold_document(doc_sents)
         pred += predict_document(nlp, doc_sents)
-    res = score_spans(gold, pred, TYPES)
-    rows = dict(res["per_type"], micro=res["micro"])
-    return {key: {"p": 100 * m["precision"], "r": 100 * m["recall"], "f1": 100 * m["f1"], "gold": m["gold"]}
-            for key, m in rows.items()}
+    return _percent(score_spans(gold, pred, TYPES))
 
 
-def format_row(title: str, res: dict) -> str:
+def format_row(title: str, res: dict, types=TYPES) -> str:
     m = res["micro"]
-    types = "  ".join(f"{t} {res[t]['f1']:5.1f}" for t in TYPES)
-    return f"{title:28} micro P {m['p']:5.1f} R {m['r']:5.1f} F1 {m['f1']:5.1f}   {types}"
+    per_type = "  ".join(f"{t} {res[t]['f1']:5.1f}" for t in types)
+    return f"{title:28} micro P {m['p']:5.1f} R {m['r']:5.1f} F1 {m['f1']:5.1f}   {per_type}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,7 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", default=None, help="model dir (default: the shipped one)")
     ap.add_argument("--without", action="append", default=[], metavar="STAGE",
                     help="also score the pipeline without this stage (repeatable)")
+    ap.add_argument("--anercorp", action="store_true",
+                    help="also score the pipeline (without org_phrases) on the ANERcorp test, ANERcorp's conventions")
     args = ap.parse_args(argv)
+    if args.anercorp:
+        score_anercorp(args.shared, args.model)
     folder = args.shared / "ner" / "wojood_sample"
     if not folder.is_dir():
         print(f"Wojood sample not found at {folder} (needs ../shared/data); skipped")
@@ -98,6 +121,23 @@ def main(argv: list[str] | None = None) -> int:
         print(format_row(title, res))
     print(f"Wojood sample {args.split}: {len(docs)} documents, gold " + ", ".join(f"{t} {n}" for t, n in n_gold.items()))
     return 0
+
+
+def score_anercorp(shared: Path, model: str | None) -> None:
+    from pipeline.pipeline import Pipeline, default_config
+
+    path = shared / "ner" / "anercorp" / "test.txt"
+    if not path.is_file():
+        print(f"ANERcorp test not found at {path} (needs ../shared/data); skipped")
+        return
+    sents = [([normalize_text(w) for w in words], tags) for words, tags in read_conll(path)]
+    config = default_config(types=CONLL_TYPES + ("DATE",), model_dir=model)
+    variants = [("model + finisher", {"gazetteer", "org_phrases", "appositions", "dates"}),
+                ("pipeline without org_phrases", {"org_phrases"})]
+    for title, drop in variants:
+        nlp = Pipeline.from_config({"stages": [s for s in config["stages"] if s["name"] not in drop]})
+        print(format_row(title, _percent(score_spans(*conll_spans(nlp, sents), CONLL_TYPES)), CONLL_TYPES))
+    print(f"ANERcorp test ({len(sents)} sentences, pseudo-documents of {DOC_WINDOW}): PER/ORG/LOC/MISC, exact token spans")
 
 
 if __name__ == "__main__":

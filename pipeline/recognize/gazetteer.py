@@ -10,6 +10,7 @@ A word matches an entry's first word as written or after its proclitics
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,7 @@ from ..normalize import normalize_text
 from ..tokenize import TOKEN_PATTERN, Tokenizer
 
 GAZETTEER_FILE = Path(__file__).resolve().parents[2] / "models" / "gazetteer" / "entries.tsv"
+MAX_MODEL_SPAN = 300  # characters: longer than any model span, so the overlap search can stop early
 
 
 def entry_words(name: str) -> tuple[str, ...]:
@@ -127,8 +129,33 @@ class GazetteerRecognizer:
     def __call__(self, doc: Document) -> Document:
         if not doc.tokens:
             self._tokenizer(doc)
+        model = sorted((c.start, c.end) for c in doc.candidates if c.source == "model")
+        model_starts = [start for start, _ in model]
         for sent in doc.sentences:
             tokens = doc.tokens[sent.first_token:sent.last_token]
             for i, j, label, score in self.gazetteer.match([t.norm for t in tokens]):
-                doc.candidates.append(Entity(tokens[i].start, tokens[j - 1].end, label, score, "gazetteer"))
+                entity = Entity(tokens[i].start, tokens[j - 1].end, label, score, "gazetteer")
+                if j - i >= 2 and _holds_model_guess(entity, model, model_starts):
+                    # a known name of several words that holds the model's shorter guess (حزب العمال [الكردستاني],
+                    # مجلس التعاون لدول [الخليج العربية]) is the longer reading: the finisher ranks it with the model's
+                    entity.attrs["contains_model"] = True
+                doc.candidates.append(entity)
         return doc
+
+
+def _holds_model_guess(entity: Entity, model: list[tuple[int, int]], model_starts: list[int]) -> bool:
+    """Some model span (sorted (start, end) pairs) overlaps ``entity``, and every one that does lies inside it and
+    is shorter."""
+    k = bisect_left(model_starts, entity.end)  # the spans before k start before the entity ends
+    found = False
+    while k > 0:
+        k -= 1
+        start, end = model[k]
+        if end <= entity.start:
+            if start < entity.start - MAX_MODEL_SPAN:
+                break  # no earlier span reaches the entity
+            continue
+        if start < entity.start or end > entity.end or end - start >= entity.end - entity.start:
+            return False
+        found = True
+    return found
