@@ -58,3 +58,17 @@ def test_curated_organizations_are_in_the_shipped_gazetteer():
     assert "داعش" in names and not any(n.startswith("#") for n in names)
     shipped = {(" ".join(w), label) for w, label, _ in Gazetteer.load().entries()}
     assert (normalize_text("داعش"), "ORG") in shipped and (normalize_text("الأونروا"), "ORG") in shipped
+
+
+def test_list_priors_keep_several_word_names_apart():
+    from pipeline.train.gazetteer import list_priors
+
+    one = [((f"w{i}",), "LOC", "cities") for i in range(6)]
+    several = [((f"a{i}", f"b{i}"), "LOC", "cities") for i in range(5)]
+    stats = {(w, "LOC"): (10, 2) for w, _, _ in one} | {(w, "LOC"): (4, 3) for w, _, _ in several}
+    prior, seen = list_priors(one + several + [(("x", "y"), "LOC", "cities")], stats)
+    assert round(prior["cities"], 3) == round((6 * 0.2 + 5 * 0.75) / 11, 3) and seen["cities"] == 11
+    assert round(prior[("cities", False)], 3) == 0.2 and round(prior[("cities", True)], 3) == 0.75
+    # too few seen names of a kind: no prior of their own
+    prior, _ = list_priors(one + several[:4], {k: v for k, v in stats.items() if k[0] != several[4][0]})
+    assert ("cities", True) not in prior

@@ -35,6 +35,7 @@ ARAB_LEAGUE = {"DZ", "BH", "KM", "DJ", "EG", "IQ", "JO", "KW", "LB", "LY", "MR",
                "SA", "SO", "SD", "SY", "TN", "AE", "YE"}
 ARABIC = regex.compile(r"^[\p{Arabic}\s\-]+$")
 PRIOR_WEIGHT = 2.0
+MIN_SEEN = 5  # seen entries the one-word or several-word names of a list need for a prior of their own
 
 
 def cldr_territories() -> list[str]:
@@ -148,6 +149,22 @@ def _forms_matching(by_form, span_words):
             yield words, by_form[words]
 
 
+def list_priors(entries, stats):
+    """Each list's mean entry precision on the corpora (macro: a few frequent ambiguous words must not sink a
+    whole list) -- key: the list -- and apart for its names of one word and of several -- key: (list, several?) --
+    where at least MIN_SEEN of them were seen. A name of several words is rarely an ordinary phrase (GeoNames:
+    0.58 against 0.38 for one word; ANERGazet 0.68 against 0.40), so the build gives such a name the higher of
+    its list's two priors: unseen ones (خميس مشيط, تيزي وزو) stay, and a precise list (CLDR) loses none."""
+    per_key = defaultdict(list)
+    for words, label, source in entries:
+        occ, ok = stats.get((words, label), (0, 0))
+        if occ:
+            per_key[source].append(ok / occ)
+            per_key[(source, len(words) > 1)].append(ok / occ)
+    prior = {k: sum(v) / len(v) for k, v in per_key.items() if isinstance(k, str) or len(v) >= MIN_SEEN}
+    return prior, {k: len(per_key[k]) for k in prior}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
@@ -160,18 +177,12 @@ def main(argv: list[str] | None = None) -> None:
     entries = collect(args.shared)
     corpora = args.corpora or [args.shared / "ner" / "anercorp" / "train.txt", args.shared / "ner" / "aqmar" / "train.txt"]
     stats = score_entries(entries, corpora)
-    # prior for entries never seen in the corpora: the mean precision of the list's
-    # seen entries (macro: a few frequent ambiguous words must not sink a whole list)
-    per_source = defaultdict(list)
-    for words, label, source in entries:
-        occ, ok = stats.get((words, label), (0, 0))
-        if occ:
-            per_source[source].append(ok / occ)
-    prior = {s: sum(v) / len(v) for s, v in per_source.items()}
+    prior, seen = list_priors(entries, stats)
     kept = []
     for words, label, source in entries:
         occ, ok = stats.get((words, label), (0, 0))
-        score = (ok + PRIOR_WEIGHT * prior[source]) / (occ + PRIOR_WEIGHT)
+        p = max(prior[source], prior.get((source, True), 0.0)) if len(words) > 1 else prior[source]
+        score = (ok + PRIOR_WEIGHT * p) / (occ + PRIOR_WEIGHT)
         if score >= args.min_score:
             kept.append((" ".join(words), label, round(score, 3), source))
     kept.sort()
@@ -179,8 +190,8 @@ def main(argv: list[str] | None = None) -> None:
     with open(args.out, "w", encoding="utf-8") as f:
         f.write("# form\tlabel\tscore\tlist  (built by python -m pipeline.train.gazetteer)\n")
         f.writelines(f"{form}\t{label}\t{score}\t{source}\n" for form, label, score, source in kept)
-    for source, p in sorted(prior.items()):
-        print(f"list {source}: mean entry precision on training corpora {p:.2f} ({len(per_source[source])} entries seen)")
+    for key, p in sorted(prior.items(), key=str):
+        print(f"list {key}: mean entry precision on training corpora {p:.2f} ({seen[key]} entries seen)")
     print(f"gazetteer: kept {len(kept)} of {len(entries)} entries (score >= {args.min_score}) -> {args.out}")
 
 
