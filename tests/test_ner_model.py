@@ -219,6 +219,24 @@ def test_propagation_of_family_names():
     assert propagate(sents, [[(1, 4, "PER", 0.5)], [], []], surnames=True)[1] == []
 
 
+def test_person_names_do_not_end_in_a_joining_word():
+    from pipeline.normalize import normalize_text
+    from pipeline.recognize.model import complete_names
+
+    def run(text, spans):
+        words = [normalize_text(w) for w in text.split()]
+        return [" ".join(words[a:b]) for a, b, _, _ in complete_names(words, spans)]
+
+    assert run("ضريح سعد بن ابي وقاص في", [(1, 4, "PER", 0.9)]) == [normalize_text("سعد بن ابي وقاص")]
+    assert run("قال جان مارك دو لا سابليير ان", [(1, 4, "PER", 0.9)]) == [normalize_text("جان مارك دو لا سابليير")]
+    assert run("وصل سعيد ولد محمد امس", [(1, 2, "PER", 0.9)]) == [normalize_text("سعيد ولد محمد")]
+    # the next word is not a name, or is taken: the span stays (آبي ends شينزو آبي)
+    assert run("امر صدام حسين ابن عمه", [(1, 4, "PER", 0.9)]) == [normalize_text("صدام حسين ابن")]
+    assert run("زار محمد بن القاهرة", [(1, 3, "PER", 0.9), (3, 4, "LOC", 0.9)]) == ["محمد بن", normalize_text("القاهرة")]
+    assert run("محمد علي ولد في القاهرة", [(0, 2, "PER", 0.9)]) == [normalize_text("محمد علي")]  # "was born in"
+    assert run("مدينة ابو ظبي", [(1, 2, "LOC", 0.9)]) == ["ابو"]  # persons only
+
+
 def test_propagation_accepts_proclitic_repeats():
     from pipeline.recognize.model import propagate
 

@@ -84,6 +84,7 @@ ORDINALS = _norm_set("""الأول الثاني الثالث الرابع الخ
 NAME_LINKS = _norm_set("بن ابن بنت أبو أبي أبا عبد أم آل")
 COMPOUND_ENDS = _norm_set("الدين الله")  # شمس [الدين], نصر [الله]
 NAME_PARTICLES = _norm_set("فان فون دي دا دو دوس ديل لا لو")  # ماركو [فان باستن], ليوناردو [دا فينشي]
+MAX_NAME_LINKS = 4  # joining words a person span may be extended over
 
 
 def _shape(w: str) -> str:
@@ -1122,6 +1123,43 @@ def propagate(sentences: Sequence[Sequence[str]], preds: list[list[SpanPred]], m
     return out
 
 
+def complete_names(words: Sequence[str], spans: list[SpanPred]) -> list[SpanPred]:
+    """A person span that ends in a word joining a name to the next (سعد بن ابي [وقاص], جان مارك دو [لا سابليير])
+    takes the next word when that word is free and can be a name, and a Mauritanian name goes on over ولد (سعيد
+    [ولد محمد]). A span left ending in such a word keeps it: آبي is also a name (شينزو آبي)."""
+    taken = set()
+    for a, b, _, _ in spans:
+        taken.update(range(a, b))
+    out = []
+    for a, b, label, score in spans:
+        if label == "PER":
+            for _ in range(MAX_NAME_LINKS):
+                if _joins(words[b - 1]):
+                    if b < len(words) and b not in taken and (_nameable(words[b]) or words[b] in NAME_PARTICLES):
+                        taken.add(b)
+                        b += 1
+                        continue
+                elif b + 1 < len(words) and words[b] == "ولد" and not {b, b + 1} & taken and _nameable(words[b + 1]):
+                    taken.update((b, b + 1))  # ولد "son of" (also "was born": ولد في / عام, which _nameable refuses)
+                    b += 2
+                    continue
+                break
+        out.append((a, b, label, score))
+    return out
+
+
+def _joins(word: str) -> bool:
+    return word in NAME_LINKS or word in NAME_PARTICLES or word == "ولد"
+
+
+def _nameable(word: str) -> bool:
+    return word.isalpha() and len(word) >= 2 and word not in FUNCTION_WORDS and word not in NOT_NAME_AFTER_LINK
+
+
+# words after a joining word that are not a name: ولد [عام] 1950, صدام حسين ابن [عمه] "his cousin"
+NOT_NAME_AFTER_LINK = _norm_set("عام سنة يوم بتاريخ عمه عمها عمهم اخيه اخته اخيها اخي ابنه ابنها رجل")
+
+
 def _family_name(words: Sequence[str], start: int, end: int, places: frozenset[str]) -> tuple[str, ...] | None:
     """The words of a person name ``words[start:end]`` that may stand for that person alone later: its family
     name (يلتسين, الغنوشي; فان باستن with its particle). None for the end of a compound (ابي [طالب], شمس [الدين]),
@@ -1176,7 +1214,7 @@ class EntityRecognizer(BatchStage):
             k += len(d)
             if self.propagate is not None:
                 p = propagate(d, p, **self.propagate)
-            out.append(p)
+            out.append([complete_names(w, spans) for w, spans in zip(d, p)])
         return out
 
     def _ensure_tokens(self, doc: Document) -> None:
@@ -1206,6 +1244,7 @@ class EntityRecognizer(BatchStage):
                     j += 1
                 preds[k:j] = propagate(sents[k:j], preds[k:j], **self.propagate)
                 k = j
+        preds = [complete_names(w, p) for w, p in zip(sents, preds)]
         for (doc, first), spans in zip(where, preds):
             toks = doc.tokens
             for a, b, label, score in spans:
