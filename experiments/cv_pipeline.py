@@ -1,17 +1,20 @@
 """The whole pipeline (model + gazetteer + rules + finisher) scored on ANERcorp cross-validation blocks.
 
     python experiments/cv_pipeline.py [--ens cv_ens_DA_bilstm64mt] [--folds 0,1,2,3,4] [--without STAGE ...]
+        [--model-only] [--fold-gazetteer NAME] [--errors FILE]
 
 ``make eval`` scores the model's own tags. The stages after it (gazetteer, org_phrases, appositions, finisher)
 change what a user gets, and their rules are written by hand: this measures them on text the fold's model has
-not seen, with ANERcorp's conventions. Fold K uses build/ENS_K/w0.5 (the shipped ensemble recipe trained without
-block K; see experiments/cv_ensemble.py) on block K, grouped into pseudo-documents of 20 sentences (one sentence
+not seen, with ANERcorp's conventions. Fold K uses the members of build/ENS_K/w0.5 (the shipped ensemble recipe
+trained without block K; see experiments/cv_ensemble.py) with the shipped model's propagation settings
+(models/ner/meta.json, copied into build/cvp_ENS_K) on block K, grouped into pseudo-documents of 20 sentences (one sentence
 a line). ANERcorp leaves ministries and committees untagged, so read ORG with care; PER and LOC follow the
 conventions a news reader expects. A predicted entity covers the tokens it overlaps (ANERcorp tags والقاهرة whole).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -33,6 +36,18 @@ def run(nlp, dev, errors: Counter | None = None):
                 for s in spans:
                     errors[(kind, s[2], " ".join(words[s[0]:s[1]]), " ".join(words[max(0, s[0] - 3):s[1] + 2]))] += 1
     return gold, pred
+
+
+def fold_model(ens: str, k: int, shipped: Path = Path("models/ner")) -> Path:
+    """Fold k's ensemble with the shipped model's document-level settings (propagation, family names)."""
+    meta = json.loads(Path(f"build/{ens}_{k}/w0.5/meta.json").read_text(encoding="utf-8"))
+    meta["propagate"] = json.loads((shipped / "meta.json").read_text(encoding="utf-8")).get("propagate")
+    out = Path(f"build/cvp_{ens}_{k}")
+    out.mkdir(parents=True, exist_ok=True)
+    for m in meta["members"]:  # member dirs were relative to build/ENS_K/w0.5
+        m["dir"] = str((Path(f"build/{ens}_{k}/w0.5") / m["dir"]).resolve())
+    (out / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    return out
 
 
 def fold_gazetteer(shared: Path, k: int, name: str) -> Path:
@@ -73,7 +88,7 @@ def main() -> None:
     errors: Counter = Counter()
     for k in folds:
         _, dev, _ = load_training(args.shared, [], False, (k, 5))
-        model_dir = f"build/{args.ens}_{k}/w0.5"
+        model_dir = str(fold_model(args.ens, k))
         config = default_config(types=TYPES + ("DATE",), model_dir=model_dir)
         if args.fold_gazetteer:
             gazetteer = fold_gazetteer(args.shared, k, args.fold_gazetteer)

@@ -22,6 +22,8 @@ FUNCTION_WORDS = frozenset("""
 قد لن لم ثم بل كل بعض غير حتي عن علي الي في مع بين عند منذ مثل لدي لكن لان كان كانت يكون ليس اين متي كيف
 هل نعم الذي التي الذين اللذين هنا هناك عليه عليها فيه فيها منه منها اليه بها به نا ها هما
 """.split())
+# first names that normalize to a function word (علي = على): split_proclitics never leaves one as a stem
+NAMES_LIKE_FUNCTION_WORDS = frozenset({"علي"})
 # A stem must be at least this common before a bare و/ف/ب/ل/ك is cut off (see split_proclitics).
 MIN_STEM_COUNT = 20
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 
 import regex
 
-from .clitics import Split, split_proclitics
+from .clitics import NAMES_LIKE_FUNCTION_WORDS, Split, split_proclitics
 from .document import Document, Entity
 
 DEFAULT_TYPES = frozenset({"PER", "ORG", "LOC", "DATE"})
@@ -99,10 +99,6 @@ class EntityFinisher:
         if entity.start >= entity.end or not entity.canonical:
             return None
         return entity
-
-
-# first names that normalize to a function word (علي = على), which split_proclitics never leaves as a stem
-NAMES_LIKE_FUNCTION_WORDS = frozenset({"علي"})
 
 
 def _leading_nisba(ntext: str) -> int:

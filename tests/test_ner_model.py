@@ -235,6 +235,7 @@ def test_person_names_do_not_end_in_a_joining_word():
     assert run("زار محمد بن القاهرة", [(1, 3, "PER", 0.9), (3, 4, "LOC", 0.9)]) == ["محمد بن", normalize_text("القاهرة")]
     assert run("محمد علي ولد في القاهرة", [(0, 2, "PER", 0.9)]) == [normalize_text("محمد علي")]  # "was born in"
     assert run("مدينة ابو ظبي", [(1, 2, "LOC", 0.9)]) == ["ابو"]  # persons only
+    assert run("صرح لحسن آيت علي امس", [(1, 3, "PER", 0.9)]) == [normalize_text("لحسن آيت علي")]  # علي a name there
 
 
 def test_propagation_accepts_proclitic_repeats():

@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from pipeline.clitics import FUNCTION_WORDS, candidate_splits, split_proclitics
+from pipeline.clitics import FUNCTION_WORDS, NAMES_LIKE_FUNCTION_WORDS, candidate_splits, split_proclitics
 from pipeline.document import Document, Entity
 from pipeline.normalize import normalize_text
 from pipeline.recognize.gazetteer import is_place_nisba, place_names
@@ -83,7 +83,8 @@ ORDINALS = _norm_set("""الأول الثاني الثالث الرابع الخ
 # words that join a compound name: its last word does not stand for the person alone (ابي [طالب], عبد [الله])
 NAME_LINKS = _norm_set("بن ابن بنت أبو أبي أبا عبد أم آل")
 COMPOUND_ENDS = _norm_set("الدين الله")  # شمس [الدين], نصر [الله]
-NAME_PARTICLES = _norm_set("فان فون دي دا دو دوس ديل لا لو")  # ماركو [فان باستن], ليوناردو [دا فينشي]
+# particles that stay with the family name after them: ماركو [فان باستن], ليوناردو [دا فينشي], لحسن [آيت علي]
+NAME_PARTICLES = _norm_set("فان فون دي دا دو دوس ديل لا لو آيت")
 MAX_NAME_LINKS = 4  # joining words a person span may be extended over
 
 
@@ -1153,7 +1154,9 @@ def _joins(word: str) -> bool:
 
 
 def _nameable(word: str) -> bool:
-    return word.isalpha() and len(word) >= 2 and word not in FUNCTION_WORDS and word not in NOT_NAME_AFTER_LINK
+    """Whether a word after a joining word can be a name: علي is one there (بن علي, آيت علي), not the preposition."""
+    return (word.isalpha() and len(word) >= 2 and (word not in FUNCTION_WORDS or word in NAMES_LIKE_FUNCTION_WORDS)
+            and word not in NOT_NAME_AFTER_LINK)
 
 
 # words after a joining word that are not a name: ولد [عام] 1950, صدام حسين ابن [عمه] "his cousin"
