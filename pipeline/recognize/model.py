@@ -86,6 +86,8 @@ COMPOUND_ENDS = _norm_set("الدين الله")  # شمس [الدين], نصر 
 # particles that stay with the family name after them: ماركو [فان باستن], ليوناردو [دا فينشي], لحسن [آيت علي]
 NAME_PARTICLES = _norm_set("فان فون دي دا دو دوس ديل لا لو آيت")
 MAX_NAME_LINKS = 4  # joining words a person span may be extended over
+# words after a joining word that are not a name: ولد [عام] 1950, صدام حسين ابن [عمه] "his cousin"
+NOT_NAME_AFTER_LINK = _norm_set("عام سنة يوم بتاريخ عمه عمها عمهم اخيه اخته اخيها اخي ابنه ابنها رجل")
 
 
 def _shape(w: str) -> str:
@@ -1128,6 +1130,8 @@ def complete_names(words: Sequence[str], spans: list[SpanPred]) -> list[SpanPred
     """A person span that ends in a word joining a name to the next (سعد بن ابي [وقاص], جان مارك دو [لا سابليير])
     takes the next word when that word is free and can be a name, and a Mauritanian name goes on over ولد (سعيد
     [ولد محمد]). A span left ending in such a word keeps it: آبي is also a name (شينزو آبي)."""
+    if not any(label == "PER" for _, _, label, _ in spans):
+        return spans  # most sentences: nothing to complete
     taken = set()
     for a, b, _, _ in spans:
         taken.update(range(a, b))
@@ -1158,9 +1162,6 @@ def _nameable(word: str) -> bool:
     return (word.isalpha() and len(word) >= 2 and (word not in FUNCTION_WORDS or word in NAMES_LIKE_FUNCTION_WORDS)
             and word not in NOT_NAME_AFTER_LINK)
 
-
-# words after a joining word that are not a name: ولد [عام] 1950, صدام حسين ابن [عمه] "his cousin"
-NOT_NAME_AFTER_LINK = _norm_set("عام سنة يوم بتاريخ عمه عمها عمهم اخيه اخته اخيها اخي ابنه ابنها رجل")
 
 
 def _family_name(words: Sequence[str], start: int, end: int, places: frozenset[str]) -> tuple[str, ...] | None:

@@ -109,7 +109,7 @@ def _is_adjective(word: str) -> bool:
 
 def _before_ala(doc: Document, j: int, stop: int) -> bool:
     """A ل-word followed by على is a purpose clause (للحصول على, للقضاء على), not a name's complement."""
-    return j + 1 < stop and doc.tokens[j + 1].norm in ("علي", "على")
+    return j + 1 < stop and doc.tokens[j + 1].norm == "علي"  # normalized: على is علي
 
 
 def _definite(word: str) -> bool:

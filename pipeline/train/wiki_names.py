@@ -25,7 +25,7 @@ from pathlib import Path
 import regex
 
 from pipeline.normalize import normalize_text
-from pipeline.recognize.model import _norm_set
+from pipeline.recognize.model import NAME_LINKS, _norm_set
 
 from .data import DEFAULT_SHARED
 
@@ -43,7 +43,6 @@ LOC_WORDS = """مدينة قرية بلدة دولة عاصمة محافظة م�
 صحراء واد وادي حي ناحية قضاء بلدية مملكة جمهورية إمارة سلطنة قارة مضيق""".split()
 # never a flag: they carry no name knowledge and would light up ordinary text
 STOP = """في من إلى على عن مع و أو ثم بين حتى منذ ال ذو ذات أبو أبي أم بن ابن بنت آل عبد""".split()
-STOP_FLAGGED = {"بن", "ابن", "بنت", "آل", "عبد", "أبو", "أبي", "أم"}  # name particles: flagged inside a name only
 # titles of lists, years, events, works and concepts: typed by none of the cues above
 SKIP_TITLE = regex.compile(r"^(قائمة|قوائم|تاريخ|سنة|عام|معركة|حرب|تصنيف|مهرجان|فيلم|مسلسل|ثورة|أزمة|اليوم|يوم|مطبخ"
                            r"|الإسلام|المسيحية|اللغة|لغة|كأس|دوري|بطولة|جائزة|ألبوم|أغنية|رواية|كتاب|\d)")
@@ -78,7 +77,8 @@ def classify(title: str, text: str) -> str | None:
 
 
 _PER_SET, _ORG_SET, _LOC_SET = _norm_set(PER_WORDS), _norm_set(ORG_WORDS), _norm_set(LOC_WORDS)
-_STOP, _PARTICLES = _norm_set(STOP), _norm_set(STOP_FLAGGED)
+_STOP = _norm_set(STOP)
+_PARTICLES = NAME_LINKS  # name particles (بن, أبو, آل …): flagged inside a name only
 
 
 def title_flags(title: str, label: str) -> list[tuple[str, str]]:
