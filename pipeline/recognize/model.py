@@ -104,6 +104,7 @@ def _shape(w: str) -> str:
 
 
 LEXICON_FILES = ("clusters.tsv.gz", "gazetteer.tsv.gz", "context.tsv.gz")
+SUBWORD_FILE = "subwords.npz"  # optional: clusters of unseen words from character n-grams (pipeline.subwords)
 
 
 def _lexicon_key(model_dir: Path) -> str:
@@ -114,6 +115,8 @@ def _lexicon_key(model_dir: Path) -> str:
     for name in LEXICON_FILES:
         p = model_dir / name
         h.update(name.encode() + (gzip.decompress(p.read_bytes()) if p.exists() else b"-"))  # gzip headers hold mtimes
+    p = model_dir / SUBWORD_FILE
+    h.update(SUBWORD_FILE.encode() + (p.read_bytes() if p.exists() else b"-"))
     return h.hexdigest()
 
 
@@ -121,10 +124,20 @@ class Lexicon:
     """Word-level resources shipped with a model: clusters and gazetteer flags."""
 
     def __init__(self, clusters: dict[str, tuple[str, ...]] | None = None,
-                 gazetteer: dict[str, str] | None = None, context: dict[str, str] | None = None):
+                 gazetteer: dict[str, str] | None = None, context: dict[str, str] | None = None,
+                 subwords=None):
         self.clusters = clusters or {}
         self.gazetteer = gazetteer or {}
         self.context = context or {}  # distributional trigger flags from unlabelled text
+        self.subwords = subwords  # pipeline.subwords.SubwordVectors: clusters for words the table lacks
+
+    def word_clusters(self, word: str, stem: str) -> tuple[tuple[str, ...], bool]:
+        """(clusters, unseen): the word's clusters in the table, else its stem's; a word in neither is unseen and
+        gets, with subword vectors, the stem's clusters from its character n-grams (else none)."""
+        cl = self.clusters.get(word) or self.clusters.get(stem)
+        if cl:
+            return cl, False
+        return (self.subwords.clusters(stem) if self.subwords is not None else ()), True
 
     @classmethod
     def load(cls, model_dir: Path) -> "Lexicon":
@@ -142,6 +155,8 @@ class Lexicon:
         for name, table in (("gazetteer.tsv.gz", self.gazetteer), ("context.tsv.gz", self.context)):
             with gzip.open(model_dir / name, "wt", encoding="utf-8") as f:
                 f.writelines(f"{w}\t{flags}\n" for w, flags in table.items())
+        if self.subwords is not None:
+            self.subwords.save(model_dir / SUBWORD_FILE)
 
     @classmethod
     def _read(cls, model_dir: Path) -> "Lexicon":
@@ -166,7 +181,12 @@ class Lexicon:
                 for line in f:
                     w, _, flags = line.rstrip("\n").partition("\t")
                     ctx[w] = flags
-        return cls(clusters, gaz, ctx)
+        subwords = None
+        if (model_dir / SUBWORD_FILE).exists():
+            from pipeline.subwords import SubwordVectors
+
+            subwords = SubwordVectors.load(model_dir / SUBWORD_FILE)
+        return cls(clusters, gaz, ctx, subwords)
 
 
 PAD_FEATURES = {d: [f"{d}w=<pad>"] for d in (-2, -1, 1, 2)}  # offsets past the sentence's ends
@@ -202,7 +222,7 @@ class Featurizer:
 
     def _word_core(self, w: str) -> tuple:
         """(proclitic prefix, word, loose stem, cluster0, cluster1, trig, shape, gaz, context flags, stem, bare stem,
-        clusters): items 1-8 are word_info's."""
+        clusters, unseen): items 1-8 are word_info's, and both end with ``unseen`` (not in the cluster table)."""
         lex = self.lex
         candidates = candidate_splits(w)
         split = split_proclitics(w, candidates=candidates)
@@ -215,7 +235,7 @@ class Featurizer:
                 loose = s
                 break
         bare = stem[2:] if stem.startswith("ال") and len(stem) > 4 else stem
-        cl = lex.clusters.get(w) or lex.clusters.get(loose) or ()
+        cl, unseen = lex.word_clusters(w, loose)
         gaz = lex.gazetteer.get(w) or lex.gazetteer.get(loose) or lex.gazetteer.get(bare) or ""
         trig = ("T" if loose in PER_TITLES else "") + ("S" if w in SAY_VERBS else "") + \
                ("O" if loose in ORG_HEADS else "") + ("L" if loose in LOC_HEADS else "") + \
@@ -223,7 +243,7 @@ class Featurizer:
         shape = _shape(w)
         dctx = lex.context.get(w) or lex.context.get(loose) or "" if lex.context else ""
         c0, c1 = (cl[0] if cl else "-"), (cl[1] if len(cl) > 1 else "-")
-        return split.prefix, w, loose, c0, c1, trig, shape, gaz, dctx, stem, bare, cl
+        return split.prefix, w, loose, c0, c1, trig, shape, gaz, dctx, stem, bare, cl, unseen
 
     def _word_info(self, w: str) -> tuple:
         feats, near, far, core = self.word_features(w)
@@ -232,13 +252,13 @@ class Featurizer:
         # (features, word, stem, cluster0, cluster1, trig, shape, gaz, context flags, features seen from offsets);
         # tuples, not lists: the garbage collector stops tracking a tuple (then the dict and the whole entry)
         # of strings, so its full collections do not rescan the ~20k cached entries (~10% of run time with lists)
-        return feats, w, loose, c0, c1, trig, shape, gaz, dctx, seen
+        return feats, w, loose, c0, c1, trig, shape, gaz, dctx, seen, core[-1]
 
     def word_features(self, w: str) -> tuple[tuple[str, ...], list[str], list[str], tuple]:
         """(the word's own features, what a token sees of it at distance 1 and at distance 2 before the offset
         prefix, ``word_core(w)``). Not cached: ``word_info`` caches the prefixed form, the CRF its weight rows."""
         core = self.word_core(w)
-        proclitics, w, loose, c0, c1, trig, shape, gaz, dctx, stem, bare, cl = core
+        proclitics, w, loose, c0, c1, trig, shape, gaz, dctx, stem, bare, cl, unseen = core
         feats = [
             "w=" + w, "st=" + stem, "ls=" + loose, "pre=" + proclitics, "sh=" + shape,
             "p1=" + w[:1], "p2=" + w[:2], "p3=" + w[:3], "s1=" + w[-1:], "s2=" + w[-2:], "s3=" + w[-3:],
@@ -248,7 +268,7 @@ class Featurizer:
             feats.append("al")
         for k, c in enumerate(cl):
             feats.append(f"c{k}={c}")
-        if not cl:
+        if unseen:  # rare words are often names, whether or not their n-grams give them clusters
             feats.append("c=none")
         for g in gaz.split(","):
             if g:
@@ -586,7 +606,8 @@ _FLAG_INDEX = {n: i for i, n in enumerate(FLAG_NAMES)}
 
 
 def word_flags(info: tuple, prefix: str) -> list[int]:
-    """Indices into FLAG_NAMES for a word (from ``Featurizer.word_info`` or ``word_core``: items 1-8)."""
+    """Indices into FLAG_NAMES for a word (from ``Featurizer.word_info`` or ``word_core``: items 1-8 and the
+    last, ``unseen``)."""
     idx = _FLAG_INDEX
     out = [idx[t] for t in info[5]]
     if info[2].startswith("ال"):
@@ -602,7 +623,7 @@ def word_flags(info: tuple, prefix: str) -> list[int]:
     for g in info[7].split(","):
         if g in idx:
             out.append(idx[g])
-    if info[3] == "-":
+    if info[-1]:  # unseen: not in the cluster table
         out.append(idx["nocl"])
     for g in info[8].split(","):
         if g and "d" + g in idx:  # finer context flags (lexicon_extra --fine) have no BiLSTM input
@@ -797,6 +818,10 @@ class BiLSTMBackend:
         cfg = meta.get("config", {})
         self.max_word_len = int(cfg.get("max_word_len", 20))
         self.featurizer = Featurizer(Lexicon.load(model_dir))
+        # fastText-trained models: a word without a row gets its vector from its character n-grams
+        self.subwords = self.featurizer.lex.subwords if cfg.get("subword_vectors") else None
+        if cfg.get("subword_vectors") and self.subwords is None:
+            raise ModelError(f"NER model {model_dir} needs its {SUBWORD_FILE}, which is missing; {TRAIN_HINT}")
         self.W = W
         self.emb = W["word_emb"]
         self.nflags = len(FLAG_NAMES)
@@ -877,9 +902,19 @@ class BiLSTMBackend:
         flags[flag_rows, flag_cols] = 1.0
         wids = np.array([word_lookup(w, info[2], self.words) for w, info in zip(todo, infos)], dtype=np.int64)
         kids = np.array([type_ids(info, self.ids) for info in infos], dtype=np.int64).reshape(N, len(self.ids))
-        X = np.concatenate([self.emb[wids], crep, flags] + [e[kids[:, j]] for j, e in enumerate(self.id_embs)],
+        vectors = self.emb[wids]
+        if self.subwords is not None:
+            for r in np.flatnonzero(wids == 1):
+                vectors[r] = self._subword_vector(todo[r])
+        X = np.concatenate([vectors, crep, flags] + [e[kids[:, j]] for j, e in enumerate(self.id_embs)],
                            axis=1)
         return X @ self.wi + self.bi
+
+    def _subword_vector(self, word: str):
+        """An unseen word's unit vector from its n-grams (rows are unit vectors too); zeros without n-grams."""
+        v = self.subwords.vector(word)
+        norm = 0.0 if v is None else float(self.np.linalg.norm(v))
+        return v / norm if norm > 0 else self.emb[1]
 
     def _lstm(self, G, lens, Wh, reverse: bool):
         """G: (T, B, 4H) padded gate inputs (columns i,f,o,g); returns (T, B, H). Time first: each step reads and

@@ -104,15 +104,17 @@ class Tagger(nn.Module):
 
 
 def build_vocab(kv, train_words: set[str], max_words: int):
-    """Pretrained words: the most frequent ``max_words`` plus every training word that has a vector."""
+    """Pretrained words: the most frequent ``max_words`` plus every training word that has a vector (with
+    fastText vectors every word has one, from its character n-grams, as unseen words get at run time)."""
     words = ["<pad>", "<unk>"]
     seen = set(words)
     for w in kv.index_to_key[:max_words]:
         if w not in seen:
             words.append(w)
             seen.add(w)
+    subwords = has_subword_vectors(kv)
     for w in sorted(train_words):
-        if w not in seen and w in kv.key_to_index:
+        if w not in seen and (subwords or w in kv.key_to_index):
             words.append(w)
             seen.add(w)
     dim = kv.vector_size
@@ -121,6 +123,11 @@ def build_vocab(kv, train_words: set[str], max_words: int):
         vec[i] = kv[w]
     vec[2:] /= np.linalg.norm(vec[2:], axis=1, keepdims=True).clip(1e-6)
     return words, vec
+
+
+def has_subword_vectors(kv) -> bool:
+    """fastText vectors (``pipeline.train.vectors --fasttext``): any word has a vector from its n-grams."""
+    return getattr(kv, "vectors_ngrams", None) is not None and len(getattr(kv, "vectors_ngrams", ())) > 0
 
 
 def id_vocabs(train, lexicon, min_count: int = 2) -> list[list[str]]:
@@ -283,6 +290,7 @@ def main(argv=None) -> None:
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "code_commit": git_commit(),
             "config": {"max_word_len": max_len, "hidden": args.hidden, "char_dim": 30, "char_out": 50,
                        "word_dim": int(vec.shape[1]), "vocab": len(words), "flags": list(FLAG_NAMES),
+                       "subword_vectors": has_subword_vectors(kv) and feat.lex.subwords is not None,
                        "id_embeddings": {"dims": id_dims, "sizes": [len(v) for v in ids]}},
             "training": {"sources": [{"name": n, "path": "../shared/data/" + SOURCES[n][0], "what": SOURCES[n][1],
                                       "license": SOURCES[n][2]} for n in used],

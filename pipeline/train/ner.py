@@ -156,8 +156,14 @@ def write_lexicon(out: Path, vectors: Path | None, shared: Path, max_cluster_wor
                 if pcab:
                     row += "\t" + pcab.get(w, "")
                 f.write(row + "\n")
+        subwords = vectors / "subwords.npz"
         info["clusters"] = {"k": ks, "pca_bins": bool(pcab), "words": len(maps[0]),
-                            "from": "k-means over skip-gram word2vec on arwiki"}
+                            "from": "k-means over skip-gram " + ("fastText" if subwords.exists() else "word2vec")
+                                    + " vectors on arwiki"}
+        if subwords.exists() and ks == [200, 1000]:  # its centroids are those of the default clusterings
+            shutil.copy(subwords, out / "subwords.npz")
+            info["clusters"]["unseen_words"] = ("cluster of the nearest centroid to the mean of the word's hashed "
+                                                "character 3-5-gram vectors (pipeline.subwords)")
     if context and vectors is not None:
         name, what = {"coarse": ("context.tsv.gz", "--context-stats"),
                       "fine": ("context_fine.tsv.gz", "--context-stats --fine")}[context]

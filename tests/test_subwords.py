@@ -1,0 +1,75 @@
+"""Clusters of unseen words from character n-grams (pipeline.subwords) and their use in the NER lexicon."""
+import numpy as np
+import pytest
+
+from pipeline.recognize.model import FLAG_NAMES, Featurizer, Lexicon, word_flags
+from pipeline.subwords import SubwordVectors, char_ngrams, ngram_hash
+
+WORDS = ["في", "والقاهرة", "بوريطة", "a", "Ωmega", "x1", "لودريان", "ـ", "😀ب"]
+
+
+def test_ngram_hashes_match_gensim():
+    fasttext = pytest.importorskip("gensim.models.fasttext")
+    for w in WORDS:
+        for minn, maxn in ((3, 5), (2, 4), (1, 6)):
+            ours = sorted(ngram_hash(g) % 100_003 for g in char_ngrams(w, minn, maxn))
+            assert ours == sorted(fasttext.ft_ngram_hashes(w, minn, maxn, 100_003)), (w, minn, maxn)
+
+
+def test_unseen_word_vector_matches_gensim_fasttext():
+    """A word FastText never saw gets the mean of its n-gram rows, as gensim computes it."""
+    gensim = pytest.importorskip("gensim.models")
+    sents = [["القاهرة", "مدينة", "كبيرة"], ["لندن", "مدينة", "قديمة"], ["بغداد", "عاصمة", "العراق"]] * 20
+    model = gensim.FastText(sents, vector_size=8, min_count=1, min_n=3, max_n=5, bucket=5_000, epochs=2,
+                            workers=1, seed=1)
+    sv = SubwordVectors(model.wv.vectors_ngrams.copy(), None, [np.eye(8, dtype=np.float32)], 3, 5)
+    for w in ("بالقاهرة", "مدينتان", "لندنية"):
+        assert w not in model.wv.key_to_index
+        np.testing.assert_allclose(sv.vector(w), model.wv[w], rtol=1e-5, atol=1e-6)
+
+
+def test_clusters_are_the_nearest_centroid_and_survive_quantization(tmp_path):
+    rng = np.random.default_rng(0)
+    ngrams = rng.normal(size=(997, 16)).astype(np.float32)
+    cents = [rng.normal(size=(k, 16)).astype(np.float32) for k in (5, 40)]
+    cents = [c / np.linalg.norm(c, axis=1, keepdims=True) for c in cents]
+    exact = SubwordVectors(ngrams, None, cents, 3, 5)
+    for w in WORDS[:7]:
+        v = exact.vector(w)
+        v = v / np.linalg.norm(v)
+        expected = tuple(str(int(np.argmin(((c - v) ** 2).sum(axis=1)))) for c in cents)  # k-means' assignment
+        assert exact.clusters(w) == expected
+    q = SubwordVectors.quantized(ngrams, cents, 3, 5)
+    assert q.ngrams.dtype == np.int8
+    q.save(tmp_path / "subwords.npz")
+    loaded = SubwordVectors.load(tmp_path / "subwords.npz")
+    agree = sum(loaded.clusters(w)[0] == exact.clusters(w)[0] for w in WORDS[:7])
+    assert agree >= 6
+    for w in WORDS[:7]:
+        np.testing.assert_allclose(loaded.vector(w), exact.vector(w), atol=0.02)
+
+
+def test_lexicon_prefers_the_table_then_the_stem_then_subwords(tmp_path):
+    rng = np.random.default_rng(1)
+    sv = SubwordVectors(rng.normal(size=(101, 4)).astype(np.float32), None,
+                        [rng.normal(size=(3, 4)).astype(np.float32), rng.normal(size=(7, 4)).astype(np.float32)], 3, 5)
+    lex = Lexicon(clusters={"لندن": ("1", "10"), "القاهرة": ("2", "20")}, subwords=sv)
+    assert lex.word_clusters("لندن", "لندن") == (("1", "10"), False)
+    assert lex.word_clusters("والقاهرة", "القاهرة") == (("2", "20"), False)
+    unseen, flag = lex.word_clusters("وبوريطة", "بوريطة")
+    assert flag and unseen == sv.clusters("بوريطة") and len(unseen) == 2
+    assert Lexicon(clusters={"لندن": ("1", "10")}).word_clusters("بوريطة", "بوريطة") == ((), True)
+    # the featurizer: an unseen word fires its n-gram clusters and still says it is unseen (c=none, nocl)
+    feats = Featurizer(lex).word_features("بوريطة")[0]
+    assert "c=none" in feats and f"c0={unseen[0]}" in feats and f"c1={unseen[1]}" in feats
+    assert "c=none" not in Featurizer(lex).word_features("لندن")[0]
+    plain = Featurizer(Lexicon()).word_features("بوريطة")[0]
+    assert "c=none" in plain and not any(f.startswith("c0=") for f in plain)
+    nocl = FLAG_NAMES.index("nocl")
+    assert nocl in word_flags(Featurizer(lex).word_info("بوريطة"), "")
+    assert nocl in word_flags(Featurizer(lex).word_core("بوريطة"), "")
+    assert nocl not in word_flags(Featurizer(lex).word_core("لندن"), "")
+    # saved with the model's lexicon files and loaded back
+    lex.save(tmp_path)
+    again = Lexicon.load(tmp_path)
+    assert again.word_clusters("وبوريطة", "بوريطة") == (unseen, True)
