@@ -143,3 +143,18 @@ def test_held_out_news_review_cases():
     assert got == {"لمنظمة الأمم المتحدة للتربية والعلم والثقافة"}
     assert orgs("وذكر المتحدث بشرطة منطقة مكة المكرمة أن", [("مكة", "LOC", "model")]) == {"بشرطة منطقة مكة المكرمة"}
     assert orgs("الجيش المصري") == {"الجيش المصري"} and orgs("السلطة الفلسطينية") == {"السلطة الفلسطينية"}
+
+
+def test_armed_wings_and_prosecution_heads():
+    assert orgs("قال الناطق باسم كتائب القسام إن المقاومة دمرت الآليات") == {"كتائب القسام"}
+    assert orgs("أعلنت سرايا القدس قصف المستوطنات") == {"سرايا القدس"}
+    assert orgs("قررت النيابة العامة المصرية حبس المتهم") == {"النيابة العامة المصرية"}
+    assert orgs("ألقى كلمة نيابة عن الرئيس") == set()  # "on behalf of": a weak head with no name
+
+
+def test_nisba_shaped_nouns_end_the_chain():
+    # -ية nouns after a name are the verb's object, not an adjective of the organization
+    assert orgs("تبنت كتائب شهداء الأقصى العملية أمس") == {"كتائب شهداء الأقصى"}
+    assert orgs("أحالت النيابة العامة المصرية القضية إلى المحكمة") == {"النيابة العامة المصرية"}
+    # right after a head they are its genitive noun (a masculine head no longer refuses them as adjectives)
+    assert orgs("نظم نادي المسؤولية الاجتماعية حملة") == {"نادي المسؤولية الاجتماعية"}

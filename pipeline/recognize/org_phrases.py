@@ -37,13 +37,14 @@ ORG_HEAD_NOUNS = _norm_set("""
 منظمة وزارة جامعة شركة وكالة مجلس حزب اتحاد هيئة بنك مؤسسة جمعية لجنة جبهة حركة صندوق محكمة مصرف معهد
 برلمان نادي نقابة رابطة مديرية مستشفى صحيفة جريدة مجلة قناة إذاعة تلفزيون أكاديمية كلية بلدية مدرسة
 ائتلاف تحالف منتدى سلطة ديوان شرطة جيش مفوضية أمانة رئاسة غرفة بورصة دائرة شبكة
+كتائب سرايا ألوية نيابة
 """)
 # heads whose quoted name follows them (تنظيم «داعش», موقع «كوارتز»); ديوان «…» is a poetry collection there, and
 # تنظيم, موقع, مكتبة are too often plain nouns to head a chain (تنظيم المؤتمر "organizing the conference")
 QUOTE_HEAD_NOUNS = (ORG_HEAD_NOUNS - _norm_set("ديوان")) | _norm_set("تنظيم موقع مكتبة")
 # heads that name a body only when the chain says which one (a nisba, a ل-complement, a name): they are also
 # common nouns (حركة "movement", شبكة "network", مدرسة "school of thought")
-WEAK_HEADS = _norm_set("غرفة أمانة رئاسة جيش شرطة مدرسة مجلة قناة سلطة دائرة حركة شبكة")
+WEAK_HEADS = _norm_set("غرفة أمانة رئاسة جيش شرطة مدرسة مجلة قناة سلطة دائرة حركة شبكة نيابة")
 # heads that may name an office rather than a body, and the words before them that say so
 OFFICE_HEADS = _norm_set("رئاسة")
 OFFICE_CONTEXT = _norm_set("انتخابات الانتخابات لانتخابات وانتخابات مرشح مرشحي المرشح منصب لمنصب سباق كرسي")
@@ -97,10 +98,16 @@ def _head_form(word: str) -> tuple[str, bool] | None:
     return HEAD_FORMS.get(word)
 
 
+# definite nouns shaped like a nisba (-ية): after a name they are the verb's object, not an adjective
+# («تبنت كتائب شهداء الأقصى | العملية», «أحالت النيابة العامة | القضية»)
+NISBA_SHAPED_NOUNS = _norm_set("""العملية القضية الهوية الاتفاقية الميزانية الضحية التسوية المسؤولية الأغلبية
+الأقلية الجنسية الوصية الحماية الرعاية الأولوية الرؤية النية الهدية التغطية""")
+
+
 def _is_nisba(word: str) -> bool:
     """A definite relational adjective: الفلسطيني, الإسرائيلية, التشريعي (not an ordinal)."""
     return (word.startswith("ال") and len(word) >= 6 and word not in ORDINALS
-            and (word.endswith("ي") or word.endswith("يه")))
+            and (word.endswith("ي") or word.endswith("يه")) and word not in NISBA_SHAPED_NOUNS)
 
 
 def _is_adjective(word: str) -> bool:
