@@ -28,7 +28,7 @@ test: setup
 train: setup  ## rebuild everything under models/ from $(SHARED)
 	$(PY) -m pipeline.train.lexicon --text $(SHARED)/text/arwiki_2017.jsonl.gz --out models/lexicon/wordfreq.tsv.gz
 	$(PY) -m pipeline.train.gazetteer --shared $(SHARED) --out models/gazetteer/entries.tsv
-	$(PY) -m pipeline.train.all --shared $(SHARED) --out models/ner
+	$(PY) -m pipeline.train.all --shared $(SHARED) --out models/ner --jobs 2
 
 eval: setup  ## accuracy: NER on ANERcorp/AQMAR test, the whole pipeline on Wojood and the reference document, dates
 	$(PY) -m pipeline.evaluation.ner

@@ -61,7 +61,9 @@ def test_lexicon_prefers_the_table_then_the_stem_then_subwords(tmp_path):
     assert Lexicon(clusters={"لندن": ("1", "10")}).word_clusters("بوريطة", "بوريطة") == ((), True)
     # the featurizer: an unseen word fires its n-gram clusters and still says it is unseen (c=none, nocl)
     feats = Featurizer(lex).word_features("بوريطة")[0]
-    assert "c=none" in feats and f"c0={unseen[0]}" in feats and f"c1={unseen[1]}" in feats
+    assert "c=none" in feats and f"u0={unseen[0]}" in feats and f"u1={unseen[1]}" in feats
+    assert not any(f.startswith(("c0=", "c1=")) for f in feats)  # guesses never share the known clusters' weights
+    assert Featurizer(lex).word_core("بوريطة")[3:5] == ("-", "-")
     assert "c=none" not in Featurizer(lex).word_features("لندن")[0]
     plain = Featurizer(Lexicon()).word_features("بوريطة")[0]
     assert "c=none" in plain and not any(f.startswith("c0=") for f in plain)
@@ -73,3 +75,51 @@ def test_lexicon_prefers_the_table_then_the_stem_then_subwords(tmp_path):
     lex.save(tmp_path)
     again = Lexicon.load(tmp_path)
     assert again.word_clusters("وبوريطة", "بوريطة") == (unseen, True)
+
+
+def test_vectors_corpus_record_decides_reuse_and_the_card(tmp_path):
+    """make train reuses build/vectors only when they left out what the recipe leaves out; the card says what
+    the vectors saw."""
+    import json
+
+    from pipeline.train.all import RECIPE, vectors_match
+    from pipeline.train.card import vector_corpus_note
+
+    assert RECIPE["vectors"] == []  # the shipped recipe: the default corpus
+    assert not vectors_match(tmp_path)  # nothing built
+    (tmp_path / "clusters1000.tsv").write_text("في\t1\n", encoding="utf-8")
+    assert vectors_match(tmp_path)  # built before corpus.json existed: the default corpus
+    (tmp_path / "corpus.json").write_text(json.dumps({"without": [], "kind": "word2vec"}), encoding="utf-8")
+    assert vectors_match(tmp_path)
+    (tmp_path / "corpus.json").write_text(json.dumps({"without": ["anercorp"], "kind": "word2vec"}), encoding="utf-8")
+    assert not vectors_match(tmp_path)  # another corpus: make train rebuilds
+    (tmp_path / "corpus.json").write_text(json.dumps({"without": [], "kind": "fastText"}), encoding="utf-8")
+    assert not vectors_match(tmp_path)
+
+    old = vector_corpus_note(None)
+    assert "ANERcorp train" in old and "word2vec" in old
+    note = vector_corpus_note({"labelled_text": ["aqmar", "wojood"], "without": ["anercorp"], "kind": "word2vec"})
+    assert "AQMAR train" in note and "Wojood" in note
+    assert "ANERcorp train," not in note
+    assert "arwiki alone" in vector_corpus_note({"labelled_text": [], "without": list(RECIPE), "kind": "fastText"})
+
+
+def test_mimick_training_writes_a_loadable_table(tmp_path):
+    """pipeline.train.subwords on a tiny word2vec: unseen words get clusters of the existing clusterings."""
+    gensim = pytest.importorskip("gensim.models")
+    pytest.importorskip("torch")
+    from pipeline.train import subwords as train_subwords
+
+    sents = [["القاهرة", "مدينة", "كبيرة"], ["لندن", "مدينة", "قديمة"], ["بغداد", "عاصمة", "العراق"]] * 30
+    w2v = gensim.Word2Vec(sents, vector_size=8, min_count=1, epochs=3, workers=1, seed=1)
+    w2v.wv.save(str(tmp_path / "w2v.kv"))
+    words = w2v.wv.index_to_key
+    for k in (2, 3):
+        (tmp_path / f"clusters{k}.tsv").write_text("".join(f"{w}\t{i % k}\n" for i, w in enumerate(words)),
+                                                  encoding="utf-8")
+    train_subwords.main(["--vectors", str(tmp_path), "--ks", "2,3", "--buckets", "997", "--epochs", "2",
+                         "--held-out", "0.2"])
+    sv = SubwordVectors.load(tmp_path / "subwords.npz")
+    assert [len(c) for c in sv.centroids] == [2, 3] and sv.buckets == 997
+    c = sv.clusters("بالقاهرة")
+    assert len(c) == 2 and 0 <= int(c[0]) < 2 and 0 <= int(c[1]) < 3

@@ -242,7 +242,9 @@ class Featurizer:
                ("P" if w in LOC_PREPS else "")
         shape = _shape(w)
         dctx = lex.context.get(w) or lex.context.get(loose) or "" if lex.context else ""
-        c0, c1 = (cl[0] if cl else "-"), (cl[1] if len(cl) > 1 else "-")
+        # an unseen word's n-gram clusters are guesses (right ~1 time in 10): they feed only its own features,
+        # under their own names, never the cluster slots its neighbours and the BiLSTM's lookups read
+        c0, c1 = ("-", "-") if unseen or not cl else (cl[0], cl[1] if len(cl) > 1 else "-")
         return split.prefix, w, loose, c0, c1, trig, shape, gaz, dctx, stem, bare, cl, unseen
 
     def _word_info(self, w: str) -> tuple:
@@ -267,7 +269,7 @@ class Featurizer:
         if stem.startswith("ال"):
             feats.append("al")
         for k, c in enumerate(cl):
-            feats.append(f"c{k}={c}")
+            feats.append(f"{'u' if unseen else 'c'}{k}={c}")
         if unseen:  # rare words are often names, whether or not their n-grams give them clusters
             feats.append("c=none")
         for g in gaz.split(","):

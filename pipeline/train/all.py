@@ -6,7 +6,7 @@
 2. trigger-context flags on arwiki (pipeline.train.lexicon_extra)          -> build/vectors  (~2 min)
 3. the members of RECIPE, each a model dir of its own under --out          (~8 + ~10 min)
 4. the ensemble's meta.json over them, scored on ANERcorp dev/test and AQMAR test, and its model card
-Steps 1-2 are skipped when their outputs exist (--rebuild forces them).
+Steps 1-2 are skipped when their outputs exist and the vectors saw the recipe's corpus (--rebuild forces them).
 """
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ from .data import DEFAULT_SHARED
 
 # The shipped configuration (chosen by 5-fold cross-validation over ANERcorp train; BENCHMARKS.md "## NER model").
 RECIPE = {
+    # pipeline.train.vectors arguments: the default corpus (arwiki + the labelled sets' text). Leaving ANERcorp
+    # train's text out (--without anercorp) was measured in session 9: no difference beyond the run-to-run noise
+    "vectors": [],
     "members": [
         {"dir": "crf", "trainer": "ner", "weight": 0.5,
          "args": ["--context", "--full", "--propagate", "0.8", "--extra", "aqmar,wojood", "--extra-domain"]},
@@ -44,6 +47,20 @@ RECIPE = {
                        "nothing in 5-fold cross-validation (models/ner/baselines/crf_v3_silver for comparison)",
     },
 }
+
+
+def vectors_match(vectors: Path) -> bool:
+    """Do the vectors in ``vectors`` exist and leave out what the recipe leaves out?"""
+    from .vectors import CORPUS_FILE
+
+    if not (vectors / "clusters1000.tsv").exists():
+        return False
+    corpus = vectors / CORPUS_FILE  # vectors built before it existed saw the default corpus
+    built = json.loads(corpus.read_text(encoding="utf-8")) if corpus.exists() else {}
+    args = RECIPE["vectors"]
+    without = args[args.index("--without") + 1].split(",") if "--without" in args else []
+    return sorted(built.get("without", [])) == sorted(without) and built.get("kind", "word2vec") == (
+        "fastText" if "--fasttext" in args else "word2vec")
 
 
 def train_member(member: dict, out: Path, common: list[str]) -> None:
@@ -99,14 +116,16 @@ def main(argv=None) -> None:
     ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     ap.add_argument("--vectors", type=Path, default=Path("build/vectors"))
     ap.add_argument("--rebuild", action="store_true")
+    ap.add_argument("--jobs", type=int, default=1, help="train the members in this many processes at once")
     args = ap.parse_args(argv)
     t0 = time.time()
     if args.rebuild and args.vectors.exists():
         shutil.rmtree(args.vectors)
-    if not (args.vectors / "clusters1000.tsv").exists():
+    if not vectors_match(args.vectors):
         from . import vectors
 
-        vectors.main(["--out", str(args.vectors), "--shared", str(args.shared)])
+        print(f"building {args.vectors} ({' '.join(RECIPE['vectors'])})", flush=True)
+        vectors.main(["--out", str(args.vectors), "--shared", str(args.shared)] + RECIPE["vectors"])
     if not (args.vectors / "context.tsv.gz").exists():
         from . import lexicon_extra
 
@@ -119,8 +138,15 @@ def main(argv=None) -> None:
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     common = ["--shared", str(args.shared), "--vectors", str(args.vectors), "--test"]
-    for member in RECIPE["members"]:
-        train_member(member, tmp / member["dir"], common)
+    if args.jobs > 1:  # members are independent: one process each (the BiLSTM trains on one thread)
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+            for done in [pool.submit(train_member, m, tmp / m["dir"], common) for m in RECIPE["members"]]:
+                done.result()
+    else:
+        for member in RECIPE["members"]:
+            train_member(member, tmp / member["dir"], common)
     write_ensemble(tmp, args.shared, time.time() - t0, args.out)
     replace_dir(tmp, args.out)  # keeps args.out/baselines
     from .card import write_card

@@ -29,6 +29,20 @@ def backend_uses_vectors(meta: dict) -> bool:
     return meta.get("backend") in ("bilstm", "ensemble")
 
 
+LABELLED_TEXT_NAMES = {"anercorp": "ANERcorp train", "aqmar": "AQMAR train (CC BY-SA 3.0)",
+                       "aqmar_dev": "AQMAR dev (CC BY-SA 3.0)", "wojood": "the Wojood sample train (MIT)"}
+
+
+def vector_corpus_note(corpus: dict | None) -> str:
+    """What the word vectors were trained on (``corpus.json`` of pipeline.train.vectors; older models lack it)."""
+    texts = ["anercorp", "aqmar", "aqmar_dev", "wojood"] if corpus is None else corpus["labelled_text"]
+    kind = "word2vec" if corpus is None else corpus.get("kind", "word2vec")
+    note = (f"The word vectors behind the clusters/embeddings (`pipeline.train.vectors`, {kind}) were trained on "
+            "arwiki" + (" plus the token text — labels unused — of " + ", ".join(LABELLED_TEXT_NAMES[t] for t in texts)
+                        if texts else " alone"))
+    return note + "; the trigger-context flags (`context.tsv.gz`, if present) count contexts in arwiki only."
+
+
 def write_card(model_dir: Path, notes: str = "") -> str:
     extra_notes = model_dir / "CARD_NOTES.md"
     if not notes and extra_notes.exists():
@@ -49,9 +63,7 @@ def write_card(model_dir: Path, notes: str = "") -> str:
                      f"`../shared/data/text/arwiki_2017.jsonl.gz`) — license: {sv['license']}")
     vec_note = ""
     if (res.get("lexicon") or {}).get("clusters") or backend_uses_vectors(meta):
-        vec_note = ("\nThe word vectors behind the clusters/embeddings (`pipeline.train.vectors`) were trained on arwiki plus the "
-                    "token text — labels unused — of ANERcorp train, AQMAR train+dev (CC BY-SA 3.0) and the Wojood sample "
-                    "train (MIT); the trigger-context flags (`context.tsv.gz`, if present) count contexts in arwiki only.\n")
+        vec_note = "\n" + vector_corpus_note((res.get("lexicon") or {}).get("vector_corpus")) + "\n"
     if meta.get("selection"):
         vec_note += "\nSelection: " + "; ".join(f"{k}: {v}" for k, v in meta["selection"].items()) + "\n"
     backend = meta["backend"]

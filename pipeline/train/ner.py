@@ -156,6 +156,9 @@ def write_lexicon(out: Path, vectors: Path | None, shared: Path, max_cluster_wor
                 if pcab:
                     row += "\t" + pcab.get(w, "")
                 f.write(row + "\n")
+        corpus = vectors / "corpus.json"
+        if corpus.exists():
+            info["vector_corpus"] = json.loads(corpus.read_text(encoding="utf-8"))
         subwords = vectors / "subwords.npz"
         info["clusters"] = {"k": ks, "pca_bins": bool(pcab), "words": len(maps[0]),
                             "from": "k-means over skip-gram " + ("fastText" if subwords.exists() else "word2vec")

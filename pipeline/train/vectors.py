@@ -49,6 +49,7 @@ def wiki_sentences(path: Path):
                     yield sent
 
 
+CORPUS_FILE = "corpus.json"
 LABELLED_TEXT = {"anercorp": "ner/anercorp/train.txt", "aqmar": "ner/aqmar/train.txt", "aqmar_dev": "ner/aqmar/dev.txt",
                  "wojood": "ner/wojood_sample/train.txt"}
 
@@ -75,6 +76,7 @@ def main(argv=None) -> None:
     ap.add_argument("--cluster-words", type=int, default=150000)
     ap.add_argument("--fasttext", action="store_true", help="fastText vectors + subwords.npz for unseen words")
     ap.add_argument("--buckets", type=int, default=200000, help="hashed n-gram rows (--fasttext)")
+    ap.add_argument("--seed", type=int, default=13, help="for word2vec/fastText and k-means")
     ap.add_argument("--without", default="", help="comma-separated labelled texts to leave out: " + ",".join(LABELLED_TEXT))
     args = ap.parse_args(argv)
     logging.basicConfig(format="%(asctime)s %(message)s", level=logging.INFO)
@@ -89,8 +91,13 @@ def main(argv=None) -> None:
     t0 = time.time()
     sents = build_corpus(args.shared, without)
     logging.info("corpus: %d sentences, %d tokens (%.0fs)", len(sents), sum(map(len, sents)), time.time() - t0)
+    # what the vectors saw, for the model cards of the models built on them
+    (args.out / CORPUS_FILE).write_text(json.dumps({
+        "arwiki": True, "labelled_text": [n for n in LABELLED_TEXT if n not in without],
+        "without": sorted(without), "kind": "fastText" if args.fasttext else "word2vec",
+        "tokens": sum(map(len, sents))}, indent=1), encoding="utf-8")
     common = dict(vector_size=args.dim, window=5, min_count=args.min_count, sg=1, negative=5, sample=1e-4,
-                  epochs=args.epochs, workers=args.workers, seed=13)
+                  epochs=args.epochs, workers=args.workers, seed=args.seed)
     if args.fasttext:
         model = FastText(sents, min_n=MIN_N, max_n=MAX_N, bucket=args.buckets, **common)
     else:
@@ -103,7 +110,7 @@ def main(argv=None) -> None:
     X = X / np.linalg.norm(X, axis=1, keepdims=True).clip(1e-6)
     centroids = []
     for k in map(int, args.clusters.split(",")):
-        km = MiniBatchKMeans(n_clusters=k, random_state=13, batch_size=4096, n_init=1, max_iter=50).fit(X)
+        km = MiniBatchKMeans(n_clusters=k, random_state=args.seed, batch_size=4096, n_init=1, max_iter=50).fit(X)
         with open(args.out / f"clusters{k}.tsv", "w", encoding="utf-8") as f:
             for w, c in zip(words, km.labels_):
                 f.write(f"{w}\t{c}\n")
