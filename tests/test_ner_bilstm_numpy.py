@@ -75,3 +75,27 @@ def test_only_the_target_head_is_exported(tmp_path):
     s = len(SENTENCES[0])
     np.testing.assert_allclose(got[0, :s], target[0, :s], atol=1e-3)
     assert np.abs(other[0, :s] - target[0, :s]).max() > 1e-2
+
+
+def test_subword_vectors_for_unseen_words(tmp_path):
+    """A model trained on fastText vectors gives a word without a row its unit n-gram vector as input."""
+    from pipeline.recognize.model import ModelError
+    from pipeline.subwords import SubwordVectors
+
+    _, _, plain = build(tmp_path, [])
+    rng = np.random.default_rng(3)
+    sv = SubwordVectors(rng.normal(size=(211, 8)).astype(np.float32), None,
+                        [rng.normal(size=(3, 8)).astype(np.float32), rng.normal(size=(5, 8)).astype(np.float32)], 3, 5)
+    sv.save(tmp_path / "subwords.npz")
+    meta = {"format_version": 1, "backend": "bilstm", "config": {"max_word_len": 20, "subword_vectors": True}}
+    backend = BiLSTMBackend(tmp_path, meta)
+    unseen, known = "غريب", "لندن"
+    v = sv.vector(unseen)
+    v /= np.linalg.norm(v)
+    dim = backend.emb.shape[1]
+    got = backend._new_gate_inputs([unseen, known]) - plain._new_gate_inputs([unseen, known])
+    np.testing.assert_allclose(got[0], (v - plain.emb[1]) @ plain.wi[:dim], atol=1e-4)  # only the vector changed
+    np.testing.assert_allclose(got[1], 0, atol=1e-6)  # a word with a row keeps it
+    (tmp_path / "subwords.npz").unlink()
+    with pytest.raises(ModelError, match="subwords.npz"):
+        BiLSTMBackend(tmp_path, meta)

@@ -123,3 +123,18 @@ def test_mimick_training_writes_a_loadable_table(tmp_path):
     assert [len(c) for c in sv.centroids] == [2, 3] and sv.buckets == 997
     c = sv.clusters("بالقاهرة")
     assert len(c) == 2 and 0 <= int(c[0]) < 2 and 0 <= int(c[1]) < 3
+
+
+def test_bilstm_vocab_takes_every_training_word_with_fasttext_vectors():
+    gensim = pytest.importorskip("gensim.models")
+    pytest.importorskip("torch")
+    from pipeline.train.bilstm import build_vocab, has_subword_vectors
+
+    sents = [["القاهرة", "مدينة", "كبيرة"], ["لندن", "مدينة", "قديمة"]] * 20
+    ft = gensim.FastText(sents, vector_size=8, min_count=1, min_n=3, max_n=5, bucket=1000, epochs=1, workers=1)
+    w2v = gensim.Word2Vec(sents, vector_size=8, min_count=1, epochs=1, workers=1)
+    assert has_subword_vectors(ft.wv) and not has_subword_vectors(w2v.wv)
+    words, vec = build_vocab(ft.wv, {"بالقاهرة", "لندن"}, 10)
+    assert "بالقاهرة" in words  # unseen by the vectors, but it has an n-gram vector
+    np.testing.assert_allclose(np.linalg.norm(vec[2:], axis=1), 1, atol=1e-5)
+    assert "بالقاهرة" not in build_vocab(w2v.wv, {"بالقاهرة", "لندن"}, 10)[0]

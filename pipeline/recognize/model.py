@@ -251,7 +251,8 @@ class Featurizer:
         feats, near, far, core = self.word_features(w)
         _, w, loose, c0, c1, trig, shape, gaz, dctx = core[:9]
         seen = {d: tuple([prefix + x for x in (near if d in (-1, 1) else far)]) for d, prefix in _OFFSET_PREFIXES}
-        # (features, word, stem, cluster0, cluster1, trig, shape, gaz, context flags, features seen from offsets);
+        # (features, word, stem, cluster0, cluster1, trig, shape, gaz, context flags, features seen from offsets,
+        # unseen);
         # tuples, not lists: the garbage collector stops tracking a tuple (then the dict and the whole entry)
         # of strings, so its full collections do not rescan the ~20k cached entries (~10% of run time with lists)
         return feats, w, loose, c0, c1, trig, shape, gaz, dctx, seen, core[-1]
