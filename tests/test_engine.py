@@ -152,6 +152,44 @@ def test_same_bytes_whatever_the_number_of_workers(tmp_path, fmt):
     assert read_outputs(one) == read_outputs(two)
 
 
+class _BreaksOnSubmit:
+    """A pool that reports itself broken from its ``after``-th submit on, as one does when a worker died between
+    two waits of the engine (the engine then meets the broken pool in submit, not in a finished future)."""
+
+    def __init__(self, pool, after: int):
+        self.pool, self.after, self.calls = pool, after, 0
+
+    def submit(self, *args):
+        from concurrent.futures.process import BrokenProcessPool
+
+        self.calls += 1
+        if self.calls > self.after:
+            raise BrokenProcessPool("a worker died")
+        return self.pool.submit(*args)
+
+    def __getattr__(self, name):
+        return getattr(self.pool, name)
+
+
+@pytest.mark.slow
+def test_a_pool_found_broken_at_submit_is_replaced(tmp_path, monkeypatch):
+    real_new_pool, made = local._new_pool, []
+
+    def new_pool(spec, workers):
+        pool = real_new_pool(spec, workers)
+        made.append(pool)
+        return _BreaksOnSubmit(pool, after=3) if len(made) == 1 else pool
+
+    monkeypatch.setattr(local, "_new_pool", new_pool)
+    spec = spec_for(tmp_path, "run")
+    res = local.run(iter(docs(30)), spec, workers=2, chunk_size=4)
+    assert (res.docs, res.errors) == (30, 0) and len(made) == 2
+    monkeypatch.setattr(local, "_new_pool", real_new_pool)
+    ref = spec_for(tmp_path, "ref")
+    local.run(iter(docs(30)), ref, workers=1, chunk_size=4)
+    assert read_outputs(spec)[0] == read_outputs(ref)[0]
+
+
 @pytest.mark.slow
 def test_a_document_that_kills_its_worker_becomes_an_error_row(tmp_path):
     crash = Document("XXCRASH في مصر", id="killer")

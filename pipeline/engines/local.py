@@ -231,6 +231,22 @@ def _run_pool(records, spec: RunSpec, done: set[int], workers: int, chunk_size: 
                         raise EngineError(f"cannot write chunk {k}: {describe(exc)}") from None
                 ex = _new_pool(spec, workers)
 
+    def submit(k: int, items: list) -> None:
+        nonlocal ex
+        try:
+            pending[ex.submit(_worker_chunk, k, items)] = (k, items)
+            return
+        except BrokenProcessPool:
+            pass
+        # a worker died since the last wait: collect redoes what the pool lost and starts a new one
+        collect(0)
+        try:
+            pending[ex.submit(_worker_chunk, k, items)] = (k, items)
+        except BrokenProcessPool:  # no chunk in flight told collect: start the new pool here
+            _kill_pool(ex)
+            ex = _new_pool(spec, workers)
+            pending[ex.submit(_worker_chunk, k, items)] = (k, items)
+
     try:
         for k, items in chunked(records, chunk_size):
             n_chunks = k + 1
@@ -238,7 +254,7 @@ def _run_pool(records, spec: RunSpec, done: set[int], workers: int, chunk_size: 
                 bar.update(len(items))
                 continue
             collect(2 * workers - 1)
-            pending[ex.submit(_worker_chunk, k, items)] = (k, items)
+            submit(k, items)
         collect(0)
     except BaseException:
         for fut in pending:
