@@ -1,10 +1,12 @@
 """Word vectors and word clusters for words never seen in the unlabelled text, from their character n-grams.
 
-The NER features look a word up in a table of word clusters learned on arwiki. A name the table does not hold
-(15 % of the entity tokens of ANERcorp test, 6 % of train's) gets no cluster at all, and those are the names
-the model misses most. fastText-style vectors (``pipeline.train.vectors --fasttext``) also learn a vector per
-hashed character n-gram (3-5 characters with the word boundaries ``<``/``>``): an unseen word's vector is the
-mean of its n-grams' vectors, and its cluster the nearest k-means centroid (as k-means assigns).
+The NER features look a word up in a table of word clusters learned on arwiki. A word the table does not hold
+(15 % of the entity tokens of ANERcorp test, 6 % of train's: ``experiments/oov_rate.py``) gets no cluster at all.
+Vectors per hashed character n-gram (3-5 characters with the word boundaries ``<``/``>``) — fastText's own
+(``pipeline.train.vectors --fasttext``) or ones trained to predict the word2vec vectors of known words
+(``pipeline.train.subwords``) — give such a word a vector, the mean of its n-grams' vectors, and a cluster, the
+nearest k-means centroid (as k-means assigns). A model dir that holds ``subwords.npz`` uses them; the shipped
+model does not: in 5-fold CV they gained nothing (BENCHMARKS.md, session 9).
 
 The n-gram hashing is fastText's (FNV-1a over the UTF-8 bytes of each n-gram, bytes sign-extended as in its C++
 code), so vectors trained by gensim's FastText are read the way gensim reads them; ``tests/test_subwords.py``

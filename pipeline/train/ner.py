@@ -160,9 +160,9 @@ def write_lexicon(out: Path, vectors: Path | None, shared: Path, max_cluster_wor
         if corpus.exists():
             info["vector_corpus"] = json.loads(corpus.read_text(encoding="utf-8"))
         subwords = vectors / "subwords.npz"
+        kind = info.get("vector_corpus", {}).get("kind", "word2vec")
         info["clusters"] = {"k": ks, "pca_bins": bool(pcab), "words": len(maps[0]),
-                            "from": "k-means over skip-gram " + ("fastText" if subwords.exists() else "word2vec")
-                                    + " vectors on arwiki"}
+                            "from": f"k-means over skip-gram {kind} vectors on arwiki"}
         if subwords.exists() and ks == [200, 1000]:  # its centroids are those of the default clusterings
             shutil.copy(subwords, out / "subwords.npz")
             info["clusters"]["unseen_words"] = ("cluster of the nearest centroid to the mean of the word's hashed "

@@ -11,7 +11,8 @@ pattern, then trains gensim skip-gram word2vec and k-means clusters over it.
 also writes ``subwords.npz``: the n-gram vectors (int8) and the k-means centroids, from which
 ``pipeline.subwords`` gives a word the corpus never showed a vector and a cluster at run time.
 ``--without anercorp`` leaves ANERcorp train's text out, so that cross-validation over ANERcorp sees
-as many unknown words in its held-out blocks as the test set and news do.
+as many unknown words in its held-out blocks as the test set and news do. Neither beat the default in
+cross-validation beyond the noise of ``--seed`` (BENCHMARKS.md, session 9); ``corpus.json`` records the choice.
 """
 from __future__ import annotations
 
