@@ -158,3 +158,16 @@ def test_nisba_shaped_nouns_end_the_chain():
     assert orgs("أحالت النيابة العامة المصرية القضية إلى المحكمة") == {"النيابة العامة المصرية"}
     # right after a head they are its genitive noun (a masculine head no longer refuses them as adjectives)
     assert orgs("نظم نادي المسؤولية الاجتماعية حملة") == {"نادي المسؤولية الاجتماعية"}
+
+
+def test_centres_and_libraries_need_a_name_or_a_complement():
+    assert orgs("أصدر المركز الوطني للدراسات والبحوث تقريرا") == {"المركز الوطني للدراسات والبحوث"}
+    assert orgs("نظم مركز عيسى الثقافي أمسية", [("عيسى", "PER", "model")]) == {"مركز عيسى الثقافي"}
+    assert orgs("ينظم مختبر السرديات بمكتبة الإسكندرية ندوة", [("الإسكندرية", "LOC", "model")]) == {
+        "بمكتبة الإسكندرية"}
+    # a district, a ranking, a kind of place, a quoted place: no organization
+    assert orgs("في قرية أبو ناعورة بمركز سنورس بالفيوم", [("سنورس", "LOC", "model")]) == set()
+    assert orgs("منح مكافأة لصاحب المركز الأول لبطولة البراعم") == set()
+    assert orgs("أثرى المكتبة العربية بمؤلفاته") == set()
+    assert orgs("غرب مركز \"سلوى\" الحدودي") == set()
+    assert orgs("يتقدمهم رئيس مركز مسلية إبراهيم الشعبي", [("إبراهيم الشعبي", "PER", "model")]) == set()

@@ -37,14 +37,21 @@ ORG_HEAD_NOUNS = _norm_set("""
 منظمة وزارة جامعة شركة وكالة مجلس حزب اتحاد هيئة بنك مؤسسة جمعية لجنة جبهة حركة صندوق محكمة مصرف معهد
 برلمان نادي نقابة رابطة مديرية مستشفى صحيفة جريدة مجلة قناة إذاعة تلفزيون أكاديمية كلية بلدية مدرسة
 ائتلاف تحالف منتدى سلطة ديوان شرطة جيش مفوضية أمانة رئاسة غرفة بورصة دائرة شبكة
-كتائب سرايا ألوية نيابة
+كتائب سرايا ألوية نيابة مركز مكتبة
 """)
 # heads whose quoted name follows them (تنظيم «داعش», موقع «كوارتز»); ديوان «…» is a poetry collection there, and
 # تنظيم, موقع, مكتبة are too often plain nouns to head a chain (تنظيم المؤتمر "organizing the conference")
-QUOTE_HEAD_NOUNS = (ORG_HEAD_NOUNS - _norm_set("ديوان")) | _norm_set("تنظيم موقع مكتبة")
+QUOTE_HEAD_NOUNS = (ORG_HEAD_NOUNS - _norm_set("ديوان مركز")) | _norm_set("تنظيم موقع مكتبة")
 # heads that name a body only when the chain says which one (a nisba, a ل-complement, a name): they are also
 # common nouns (حركة "movement", شبكة "network", مدرسة "school of thought")
 WEAK_HEADS = _norm_set("غرفة أمانة رئاسة جيش شرطة مدرسة مجلة قناة سلطة دائرة حركة شبكة نيابة")
+# heads that are as often a place, a rank or a kind (مركز سنورس is a district, المركز الأول a ranking, المكتبة
+# العربية "Arabic letters"): they name a body only with a name or a ل-complement, or a country's nisba
+# (مركز عيسى الثقافي, المركز الوطني للدراسات, مكتبة الإسكندرية, مركز دبي المالي العالمي); a place right after
+# them with nothing more is the district itself; a person after a construct noun heads it («رئيس مركز مسلية
+# [إبراهيم الشعبي]»), and a quoted name after مركز is a place («مركز "سلوى" الحدودي»)
+STRICT_HEADS = _norm_set("مركز مكتبة")
+DISTRICT_HEADS = _norm_set("مركز")  # مركز سنورس, مركز سلوى: a district of Egypt or Saudi Arabia
 # heads that may name an office rather than a body, and the words before them that say so
 OFFICE_HEADS = _norm_set("رئاسة")
 OFFICE_CONTEXT = _norm_set("انتخابات الانتخابات لانتخابات وانتخابات مرشح مرشحي المرشح منصب لمنصب سباق كرسي")
@@ -137,6 +144,7 @@ class OrgPhraseRule:
         if not doc.tokens:
             return doc
         starts = {}  # token index -> the longest PER/ORG/LOC candidate starting there, as an end token index
+        self._place_starts = set()  # token indices where a LOC candidate starts
         token_starts = [t.start for t in doc.tokens]
         for c in doc.candidates:
             if c.label in NAME_LABELS:
@@ -145,6 +153,8 @@ class OrgPhraseRule:
                 j = bisect_left(token_starts, c.end)
                 if i >= 0 and j > i:
                     starts[i] = max(starts.get(i, 0), j)
+                    if c.label == "LOC":
+                        self._place_starts.add(i)
         added = []
         for sent in doc.sentences:
             i = sent.first_token
@@ -182,9 +192,12 @@ class OrgPhraseRule:
         noun, definite = head
         if i + 1 < stop and (noun, doc.tokens[i + 1].norm) in NOT_ORGANIZATIONS:
             return None
+        strict = noun in STRICT_HEADS
+        if strict and i + 1 < stop and doc.tokens[i + 1].norm in ORDINALS:
+            return None  # «المركز الأول»: a ranking
         state, j, end, pending, lam = HEAD, i + 1, None, 0, False
         nisbas = 0  # adjectives in the chain
-        specific = national = False
+        specific = national = national_place = False  # national_place: a country's or city's nisba, not الدولي
         while j < stop and j - i <= MAX_CHAIN:
             if "\n" in doc.text[doc.tokens[j - 1].end:doc.tokens[j].start]:
                 break
@@ -193,8 +206,11 @@ class OrgPhraseRule:
             if j in starts and not (as_adjective and starts[j] == j + 1):  # a recognized name: taken whole, right after the head or construct nouns only
                 if state not in (HEAD, CONSTRUCT) or lam or (state == HEAD and definite) or w.startswith(CLITIC_ARTICLE):
                     break  # «… التابعة [لمنظمة …]», «جامعة عين شمس [بالقاهرة]»: the next phrase; «الجمعية [عمر]»
+                if strict and state == CONSTRUCT:
+                    break
+                place_first = noun in DISTRICT_HEADS and j == i + 1 and j in self._place_starts
                 j = starts[j]
-                state, end, specific, pending = NAME, j, True, 0
+                state, end, specific, pending = NAME, j, not place_first, 0
                 continue
             # the word without و, or with ل fused into the article undone: a title there ends the name (للإمام)
             core = w[1:] if w.startswith("و") and len(w) > 3 else "ال" + w[2:] if w.startswith("لل") else w
@@ -214,6 +230,7 @@ class OrgPhraseRule:
                 state, end, pending = (ADJ if is_adj else NOUN), j + 1, 0
                 nisbas += is_adj
                 national = national or (_is_nisba(word) and self._is_place_nisba(word))
+                national_place = national_place or (_is_nisba(word) and is_place_nisba(word, self.places))
                 specific = specific or lam  # لشؤون المرأة, لكرة القدم: a ل-complement
                 lam = False
             elif state == HEAD and not definite and len(w) >= 3 and w[0] not in "وبل" and not w.endswith(("ي", "يه")) \
@@ -237,6 +254,8 @@ class OrgPhraseRule:
         if noun in OFFICE_HEADS and ((i > 0 and doc.tokens[i - 1].norm in OFFICE_CONTEXT)
                                      or doc.tokens[i].norm.startswith(("بر", "وبر"))):
             return None  # «انتخابات الرئاسة الأمريكية», «برئاسة يوسف …» ("chaired by"): the office, not a body
+        if strict and not (specific or national_place):
+            return None  # «مركز سنورس» (a district), «المكتبة العربية», «مركز الرعاية النهارية»
         if (definite or noun in WEAK_HEADS) and not (specific or national or nisbas >= 2):
             return None  # «المجلس البلدي», «الحركة الطلابية»: a kind of body, not a named one
         return i, end
