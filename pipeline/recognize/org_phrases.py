@@ -144,7 +144,7 @@ class OrgPhraseRule:
         if not doc.tokens:
             return doc
         starts = {}  # token index -> the longest PER/ORG/LOC candidate starting there, as an end token index
-        self._place_starts = set()  # token indices where a LOC candidate starts
+        place_starts = set()  # token indices where a LOC candidate starts
         token_starts = [t.start for t in doc.tokens]
         for c in doc.candidates:
             if c.label in NAME_LABELS:
@@ -154,12 +154,12 @@ class OrgPhraseRule:
                 if i >= 0 and j > i:
                     starts[i] = max(starts.get(i, 0), j)
                     if c.label == "LOC":
-                        self._place_starts.add(i)
+                        place_starts.add(i)
         added = []
         for sent in doc.sentences:
             i = sent.first_token
             while i < sent.last_token:
-                span = self._phrase_at(doc, i, sent.last_token, starts)
+                span = self._phrase_at(doc, i, sent.last_token, starts, place_starts)
                 if span is None:
                     i += 1
                     continue
@@ -169,7 +169,8 @@ class OrgPhraseRule:
             self._add(doc, a, b)
         return doc
 
-    def _phrase_at(self, doc: Document, i: int, stop: int, starts: dict[int, int]) -> tuple[int, int] | None:
+    def _phrase_at(self, doc: Document, i: int, stop: int, starts: dict[int, int],
+                   place_starts: set[int] = frozenset()) -> tuple[int, int] | None:
         """The phrase [i, end) when token i is a head noun with a name chain, else None.
 
         A small state machine over the chain, after Arabic noun-phrase grammar:
@@ -208,7 +209,7 @@ class OrgPhraseRule:
                     break  # «… التابعة [لمنظمة …]», «جامعة عين شمس [بالقاهرة]»: the next phrase; «الجمعية [عمر]»
                 if strict and state == CONSTRUCT:
                     break
-                place_first = noun in DISTRICT_HEADS and j == i + 1 and j in self._place_starts
+                place_first = noun in DISTRICT_HEADS and j == i + 1 and j in place_starts
                 j = starts[j]
                 state, end, specific, pending = NAME, j, not place_first, 0
                 continue
@@ -255,7 +256,7 @@ class OrgPhraseRule:
                                      or doc.tokens[i].norm.startswith(("بر", "وبر"))):
             return None  # «انتخابات الرئاسة الأمريكية», «برئاسة يوسف …» ("chaired by"): the office, not a body
         if strict and not (specific or national_place):
-            return None  # «مركز سنورس» (a district), «المكتبة العربية», «مركز الرعاية النهارية»
+            return None  # «مركز سنورس» (a district), «المكتبة العربية», «مركز الشرطة»
         if (definite or noun in WEAK_HEADS) and not (specific or national or nisbas >= 2):
             return None  # «المجلس البلدي», «الحركة الطلابية»: a kind of body, not a named one
         return i, end
