@@ -16,8 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pipeline.clitics import split_proclitics  # noqa: E402
-from pipeline.normalize import normalize_text  # noqa: E402
-from pipeline.train.ner import DEFAULT_SHARED, load_training  # noqa: E402
+from pipeline.train.ner import DEFAULT_SHARED, load_sents, load_training  # noqa: E402
 
 
 def table_words(path: Path) -> set[str]:
@@ -30,13 +29,8 @@ def unseen_share(words: list[str], known: set[str]) -> float:
     return sum(1 for w in words if w not in known and split_proclitics(w).stem not in known) / max(1, len(words))
 
 
-def conll_entity_tokens(path: Path) -> list[str]:
-    out = []
-    for line in open(path, encoding="utf-8"):
-        parts = line.split()
-        if len(parts) >= 2 and parts[-1] != "O":
-            out.append(normalize_text(parts[0]))
-    return out
+def entity_tokens(sents) -> list[str]:
+    return [w for words, tags in sents for w, t in zip(words, tags) if t != "O"]
 
 
 def main() -> None:
@@ -48,14 +42,14 @@ def main() -> None:
     known = table_words(args.clusters)
     print(f"{args.clusters}: {len(known):,} words")
     for rel in ("ner/anercorp/train.txt", "ner/anercorp/test.txt", "ner/aqmar/test.txt"):
-        toks = conll_entity_tokens(args.shared / rel)
+        toks = entity_tokens(load_sents(args.shared / rel))
         print(f"  {rel:24} entity tokens {len(toks):6,}  unknown {100 * unseen_share(toks, known):5.1f} %")
     if args.folds:
         fold_known = table_words(args.folds)
         print(f"{args.folds}: {len(fold_known):,} words")
         for k in range(5):
             _, dev, _ = load_training(args.shared, [], False, (k, 5))
-            toks = [w for ws, ts in dev for w, t in zip(ws, ts) if t != "O"]
+            toks = entity_tokens(dev)
             print(f"  CV block {k}: entity tokens {len(toks):6,}  unknown {100 * unseen_share(toks, fold_known):5.1f} %")
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-SUBWORDS_FILE = "subwords.npz"
+MIN_N, MAX_N = 3, 5  # character n-gram lengths (fastText's defaults)
 _FNV_OFFSET = 2166136261
 _FNV_PRIME = 16777619
 
@@ -89,13 +89,17 @@ class SubwordVectors:
             v *= self.scales[rows].astype(np.float32)[:, None]
         return v.mean(axis=0)
 
-    def clusters(self, word: str) -> tuple[str, ...]:
-        """The word's cluster id under each clustering (nearest centroid of the unit vector), () without n-grams."""
+    def unit_vector(self, word: str) -> np.ndarray | None:
+        """``vector(word)`` scaled to length 1 (word vectors are clustered and looked up that way); None for none."""
         v = self.vector(word)
-        if v is None:
-            return ()
-        norm = float(np.linalg.norm(v))
-        if norm == 0.0:
-            return ()
-        v = v / norm
-        return tuple(str(int(np.argmax(c @ v - h))) for c, h in zip(self.centroids, self._half_sq_norms))
+        norm = 0.0 if v is None else float(np.linalg.norm(v))
+        return v / norm if norm > 0 else None
+
+    def nearest(self, unit_vectors: np.ndarray) -> list[np.ndarray]:
+        """Per clustering, the nearest centroid of each row of (n, dim) unit vectors, as k-means assigns."""
+        return [np.argmax(unit_vectors @ c.T - h, axis=-1) for c, h in zip(self.centroids, self._half_sq_norms)]
+
+    def clusters(self, word: str) -> tuple[str, ...]:
+        """The word's cluster id under each clustering, () without n-grams."""
+        v = self.unit_vector(word)
+        return () if v is None else tuple(str(int(c)) for c in self.nearest(v))

@@ -85,7 +85,7 @@ def test_vectors_corpus_record_decides_reuse_and_the_card(tmp_path):
     from pipeline.train.all import RECIPE, vectors_match
     from pipeline.train.card import vector_corpus_note
 
-    assert RECIPE["vectors"] == []  # the shipped recipe: the default corpus
+    assert RECIPE["vectors"] == {"without": [], "kind": "word2vec"}  # the shipped recipe: the default corpus
     assert not vectors_match(tmp_path)  # nothing built
     (tmp_path / "clusters1000.tsv").write_text("في\t1\n", encoding="utf-8")
     assert vectors_match(tmp_path)  # built before corpus.json existed: the default corpus

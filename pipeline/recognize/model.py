@@ -104,7 +104,7 @@ def _shape(w: str) -> str:
 
 
 LEXICON_FILES = ("clusters.tsv.gz", "gazetteer.tsv.gz", "context.tsv.gz")
-SUBWORD_FILE = "subwords.npz"  # optional: clusters of unseen words from character n-grams (pipeline.subwords)
+SUBWORDS_FILE = "subwords.npz"  # optional: clusters of unseen words from character n-grams (pipeline.subwords)
 
 
 def _lexicon_key(model_dir: Path) -> str:
@@ -115,8 +115,8 @@ def _lexicon_key(model_dir: Path) -> str:
     for name in LEXICON_FILES:
         p = model_dir / name
         h.update(name.encode() + (gzip.decompress(p.read_bytes()) if p.exists() else b"-"))  # gzip headers hold mtimes
-    p = model_dir / SUBWORD_FILE
-    h.update(SUBWORD_FILE.encode() + (p.read_bytes() if p.exists() else b"-"))
+    p = model_dir / SUBWORDS_FILE
+    h.update(SUBWORDS_FILE.encode() + (p.read_bytes() if p.exists() else b"-"))
     return h.hexdigest()
 
 
@@ -156,7 +156,7 @@ class Lexicon:
             with gzip.open(model_dir / name, "wt", encoding="utf-8") as f:
                 f.writelines(f"{w}\t{flags}\n" for w, flags in table.items())
         if self.subwords is not None:
-            self.subwords.save(model_dir / SUBWORD_FILE)
+            self.subwords.save(model_dir / SUBWORDS_FILE)
 
     @classmethod
     def _read(cls, model_dir: Path) -> "Lexicon":
@@ -182,10 +182,10 @@ class Lexicon:
                     w, _, flags = line.rstrip("\n").partition("\t")
                     ctx[w] = flags
         subwords = None
-        if (model_dir / SUBWORD_FILE).exists():
+        if (model_dir / SUBWORDS_FILE).exists():
             from pipeline.subwords import SubwordVectors
 
-            subwords = SubwordVectors.load(model_dir / SUBWORD_FILE)
+            subwords = SubwordVectors.load(model_dir / SUBWORDS_FILE)
         return cls(clusters, gaz, ctx, subwords)
 
 
@@ -824,7 +824,7 @@ class BiLSTMBackend:
         # fastText-trained models: a word without a row gets its vector from its character n-grams
         self.subwords = self.featurizer.lex.subwords if cfg.get("subword_vectors") else None
         if cfg.get("subword_vectors") and self.subwords is None:
-            raise ModelError(f"NER model {model_dir} needs its {SUBWORD_FILE}, which is missing; {TRAIN_HINT}")
+            raise ModelError(f"NER model {model_dir} needs its {SUBWORDS_FILE}, which is missing; {TRAIN_HINT}")
         self.W = W
         self.emb = W["word_emb"]
         self.nflags = len(FLAG_NAMES)
@@ -907,17 +907,13 @@ class BiLSTMBackend:
         kids = np.array([type_ids(info, self.ids) for info in infos], dtype=np.int64).reshape(N, len(self.ids))
         vectors = self.emb[wids]
         if self.subwords is not None:
-            for r in np.flatnonzero(wids == 1):
-                vectors[r] = self._subword_vector(todo[r])
+            for r in np.flatnonzero(wids == 1):  # no row: the n-gram vector, else the zero <unk> row
+                v = self.subwords.unit_vector(todo[r])
+                if v is not None:
+                    vectors[r] = v
         X = np.concatenate([vectors, crep, flags] + [e[kids[:, j]] for j, e in enumerate(self.id_embs)],
                            axis=1)
         return X @ self.wi + self.bi
-
-    def _subword_vector(self, word: str):
-        """An unseen word's unit vector from its n-grams (rows are unit vectors too); zeros without n-grams."""
-        v = self.subwords.vector(word)
-        norm = 0.0 if v is None else float(self.np.linalg.norm(v))
-        return v / norm if norm > 0 else self.emb[1]
 
     def _lstm(self, G, lens, Wh, reverse: bool):
         """G: (T, B, 4H) padded gate inputs (columns i,f,o,g); returns (T, B, H). Time first: each step reads and

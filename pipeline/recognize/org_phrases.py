@@ -230,8 +230,10 @@ class OrgPhraseRule:
                     break  # «المؤسسة العسكرية | والجهاز الأمني»: a second body, not a coordinated name part
                 state, end, pending = (ADJ if is_adj else NOUN), j + 1, 0
                 nisbas += is_adj
-                national = national or (_is_nisba(word) and self._is_place_nisba(word))
-                national_place = national_place or (_is_nisba(word) and is_place_nisba(word, self.places))
+                if _is_nisba(word):  # العراقي (العراق), السعودي (السعودية); الدولي, الإسلامي only for national
+                    place = is_place_nisba(word, self.places)
+                    national_place = national_place or place
+                    national = national or place or word in WIDE_NISBAS
                 specific = specific or lam  # لشؤون المرأة, لكرة القدم: a ل-complement
                 lam = False
             elif state == HEAD and not definite and len(w) >= 3 and w[0] not in "وبل" and not w.endswith(("ي", "يه")) \
@@ -274,10 +276,6 @@ class OrgPhraseRule:
             if not any(ch.isalnum() for ch in text) or "\n" in doc.text[doc.tokens[k - 1].end:doc.tokens[k].start]:
                 return None  # punctuation inside: a quoted sentence, not a name
         return None
-
-    def _is_place_nisba(self, word: str) -> bool:
-        """العراقي (العراق), السعودي (السعودية); الدولي, الإسلامي too."""
-        return word in WIDE_NISBAS or is_place_nisba(word, self.places)
 
     @staticmethod
     def _add(doc: Document, a: int, b: int) -> None:

@@ -21,9 +21,10 @@ from .data import DEFAULT_SHARED
 
 # The shipped configuration (chosen by 5-fold cross-validation over ANERcorp train; BENCHMARKS.md "## NER model").
 RECIPE = {
-    # pipeline.train.vectors arguments: the default corpus (arwiki + the labelled sets' text). Leaving ANERcorp
-    # train's text out (--without anercorp) was measured in session 9: no difference beyond the run-to-run noise
-    "vectors": [],
+    # the vectors' corpus, as pipeline.train.vectors records it in corpus.json: the default (arwiki + the labelled
+    # sets' text). Leaving ANERcorp train's text out (--without anercorp) was measured in session 9: no difference
+    # beyond the run-to-run noise
+    "vectors": {"without": [], "kind": "word2vec"},
     "members": [
         {"dir": "crf", "trainer": "ner", "weight": 0.5,
          "args": ["--context", "--full", "--propagate", "0.8", "--extra", "aqmar,wojood", "--extra-domain"]},
@@ -57,10 +58,16 @@ def vectors_match(vectors: Path) -> bool:
         return False
     corpus = vectors / CORPUS_FILE  # vectors built before it existed saw the default corpus
     built = json.loads(corpus.read_text(encoding="utf-8")) if corpus.exists() else {}
-    args = RECIPE["vectors"]
-    without = args[args.index("--without") + 1].split(",") if "--without" in args else []
-    return sorted(built.get("without", [])) == sorted(without) and built.get("kind", "word2vec") == (
-        "fastText" if "--fasttext" in args else "word2vec")
+    want = RECIPE["vectors"]
+    return (sorted(built.get("without", [])) == sorted(want["without"])
+            and built.get("kind", "word2vec") == want["kind"])
+
+
+def vectors_args() -> list[str]:
+    """pipeline.train.vectors arguments for the recipe's corpus."""
+    want = RECIPE["vectors"]
+    return (["--without", ",".join(want["without"])] if want["without"] else []) + (
+        ["--fasttext"] if want["kind"] == "fastText" else [])
 
 
 def train_member(member: dict, out: Path, common: list[str]) -> None:
@@ -124,8 +131,8 @@ def main(argv=None) -> None:
     if not vectors_match(args.vectors):
         from . import vectors
 
-        print(f"building {args.vectors} ({' '.join(RECIPE['vectors'])})", flush=True)
-        vectors.main(["--out", str(args.vectors), "--shared", str(args.shared)] + RECIPE["vectors"])
+        print(f"building {args.vectors} ({' '.join(vectors_args()) or 'default corpus'})", flush=True)
+        vectors.main(["--out", str(args.vectors), "--shared", str(args.shared)] + vectors_args())
     if not (args.vectors / "context.tsv.gz").exists():
         from . import lexicon_extra
 

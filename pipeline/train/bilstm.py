@@ -127,7 +127,8 @@ def build_vocab(kv, train_words: set[str], max_words: int):
 
 def has_subword_vectors(kv) -> bool:
     """fastText vectors (``pipeline.train.vectors --fasttext``): any word has a vector from its n-grams."""
-    return getattr(kv, "vectors_ngrams", None) is not None and len(getattr(kv, "vectors_ngrams", ())) > 0
+    ngrams = getattr(kv, "vectors_ngrams", None)
+    return ngrams is not None and len(ngrams) > 0
 
 
 def id_vocabs(train, lexicon, min_count: int = 2) -> list[list[str]]:

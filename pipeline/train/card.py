@@ -29,13 +29,14 @@ def backend_uses_vectors(meta: dict) -> bool:
     return meta.get("backend") in ("bilstm", "ensemble")
 
 
+# how the card names pipeline.train.vectors' LABELLED_TEXT
 LABELLED_TEXT_NAMES = {"anercorp": "ANERcorp train", "aqmar": "AQMAR train (CC BY-SA 3.0)",
                        "aqmar_dev": "AQMAR dev (CC BY-SA 3.0)", "wojood": "the Wojood sample train (MIT)"}
 
 
 def vector_corpus_note(corpus: dict | None) -> str:
     """What the word vectors were trained on (``corpus.json`` of pipeline.train.vectors; older models lack it)."""
-    texts = ["anercorp", "aqmar", "aqmar_dev", "wojood"] if corpus is None else corpus["labelled_text"]
+    texts = list(LABELLED_TEXT_NAMES) if corpus is None else corpus["labelled_text"]
     kind = "word2vec" if corpus is None else corpus.get("kind", "word2vec")
     note = (f"The word vectors behind the clusters/embeddings (`pipeline.train.vectors`, {kind}) were trained on "
             "arwiki" + (" plus the token text — labels unused — of " + ", ".join(LABELLED_TEXT_NAMES[t] for t in texts)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pipeline.evaluation.ner import LABEL_MAP, bio_to_spans, read_conll, score_spans
 from pipeline.normalize import normalize_text
+from pipeline.recognize.model import SUBWORDS_FILE
 
 from .data import DEFAULT_SHARED
 
@@ -159,12 +160,12 @@ def write_lexicon(out: Path, vectors: Path | None, shared: Path, max_cluster_wor
         corpus = vectors / "corpus.json"
         if corpus.exists():
             info["vector_corpus"] = json.loads(corpus.read_text(encoding="utf-8"))
-        subwords = vectors / "subwords.npz"
+        subwords = vectors / SUBWORDS_FILE
         kind = info.get("vector_corpus", {}).get("kind", "word2vec")
         info["clusters"] = {"k": ks, "pca_bins": bool(pcab), "words": len(maps[0]),
                             "from": f"k-means over skip-gram {kind} vectors on arwiki"}
         if subwords.exists() and ks == [200, 1000]:  # its centroids are those of the default clusterings
-            shutil.copy(subwords, out / "subwords.npz")
+            shutil.copy(subwords, out / SUBWORDS_FILE)
             info["clusters"]["unseen_words"] = ("cluster of the nearest centroid to the mean of the word's hashed "
                                                 "character 3-5-gram vectors (pipeline.subwords)")
     if context and vectors is not None:

@@ -21,9 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.subwords import SUBWORDS_FILE, SubwordVectors, char_ngrams, ngram_hash
-
-MIN_N, MAX_N = 3, 5
+from pipeline.recognize.model import SUBWORDS_FILE
+from pipeline.subwords import MAX_N, MIN_N, SubwordVectors, char_ngrams, ngram_hash
 
 
 def cluster_table(vectors: Path, k: int) -> dict[str, int]:
@@ -92,10 +91,8 @@ def main(argv=None) -> None:
         P = predict(list(held))
         P /= np.linalg.norm(P, axis=1, keepdims=True).clip(1e-6)
         cos = float((P * X[held]).sum(axis=1).mean())
-        acc = []
-        for lab, c in zip(labels, cents):
-            pred = np.argmax(P @ c.T - 0.5 * (c * c).sum(axis=1), axis=1)
-            acc.append(float((pred == lab[held]).mean()))
+        picks = SubwordVectors(np.zeros((1, X.shape[1]), np.float32), None, cents, MIN_N, MAX_N).nearest(P)
+        acc = [float((pred == lab[held]).mean()) for pred, lab in zip(picks, labels)]
         logging.info("%s: held-out mean cosine %.3f, cluster agreement %s (%.0fs)", tag, cos,
                      " ".join(f"k={k} {a:.3f}" for k, a in zip(ks, acc)), time.time() - t0)
 

@@ -28,11 +28,9 @@ import numpy as np
 from pipeline.normalize import normalize_text
 from pipeline.tokenize import TOKEN_PATTERN, SENTENCE_END
 
+from pipeline.subwords import MAX_N, MIN_N
+
 from .data import DEFAULT_SHARED, read_conll_tokens
-
-
-# character n-gram lengths of --fasttext (fastText's defaults)
-MIN_N, MAX_N = 3, 5
 
 
 def wiki_sentences(path: Path):
@@ -118,7 +116,8 @@ def main(argv=None) -> None:
         centroids.append(km.cluster_centers_.astype(np.float32))
         logging.info("clusters k=%d done (%.0fs)", k, time.time() - t0)
     if args.fasttext:
-        from pipeline.subwords import SUBWORDS_FILE, SubwordVectors
+        from pipeline.recognize.model import SUBWORDS_FILE
+        from pipeline.subwords import SubwordVectors
 
         SubwordVectors.quantized(kv.vectors_ngrams, centroids, MIN_N, MAX_N).save(args.out / SUBWORDS_FILE)
         logging.info("subword vectors: %d n-gram rows (%.0fs)", kv.vectors_ngrams.shape[0], time.time() - t0)
