@@ -171,3 +171,26 @@ def test_centres_and_libraries_need_a_name_or_a_complement():
     assert orgs("أثرى المكتبة العربية بمؤلفاته") == set()
     assert orgs("غرب مركز \"سلوى\" الحدودي") == set()
     assert orgs("يتقدمهم رئيس مركز مسلية إبراهيم الشعبي", [("إبراهيم الشعبي", "PER", "model")]) == set()
+
+
+def test_offices_need_a_name_or_a_complement():
+    assert orgs("وأعلن المكتب الوطني للسكك الحديدية أن الخط") == {"المكتب الوطني للسكك الحديدية"}
+    assert orgs("وأكد المعهد الوطني للرصد الجوي ارتفاع الحرارة") == {"المعهد الوطني للرصد الجوي"}  # a short nisba
+    assert orgs("صدر بيان عن مكتب رئيس الوزراء أمس") == set()  # the prime minister's office
+    assert orgs("قال مدير مكتب الرياض إن", [("الرياض", "LOC", "model")]) == set()  # a branch
+    assert orgs("أعلن مكتب الدعوة للمرة الأولى") == set()  # للمرة: a time phrase, not a complement
+
+
+def test_a_complement_the_model_split_off_joins_the_name():
+    text = "وأفادت الوكالة العربية السورية للأنباء سانا بأن"
+    got = run(text, [("الوكالة العربية السورية", "ORG", "model"), ("للأنباء", "ORG", "model")])
+    assert {t for t, label, _ in got if label == "ORG"} == {"الوكالة العربية السورية للأنباء"}
+    # a place after the chain stays a place of its own
+    got = run("السفارة الأمريكية للعراق", [("للعراق", "LOC", "model")])
+    assert ("للعراق", "LOC", "model") in got
+
+
+def test_definite_heads_take_adjectives_not_nouns():
+    assert orgs("وخدمات المركز المساندة للمرضى") == set()  # «the centre [gives] support»
+    assert orgs("أعلن المجلس الصحي السعودي أمس") == {"المجلس الصحي السعودي"}
+    assert orgs("قررت النيابة العامة حبس المتهم") == {"النيابة العامة"}  # named with nothing more

@@ -37,7 +37,7 @@ ORG_HEAD_NOUNS = _norm_set("""
 منظمة وزارة جامعة شركة وكالة مجلس حزب اتحاد هيئة بنك مؤسسة جمعية لجنة جبهة حركة صندوق محكمة مصرف معهد
 برلمان نادي نقابة رابطة مديرية مستشفى صحيفة جريدة مجلة قناة إذاعة تلفزيون أكاديمية كلية بلدية مدرسة
 ائتلاف تحالف منتدى سلطة ديوان شرطة جيش مفوضية أمانة رئاسة غرفة بورصة دائرة شبكة
-كتائب سرايا ألوية نيابة مركز مكتبة
+كتائب سرايا ألوية نيابة مركز مكتبة مكتب
 """)
 # heads whose quoted name follows them (تنظيم «داعش», موقع «كوارتز»); ديوان «…» is a poetry collection there, and
 # تنظيم, موقع, مكتبة are too often plain nouns to head a chain (تنظيم المؤتمر "organizing the conference")
@@ -46,12 +46,15 @@ QUOTE_HEAD_NOUNS = (ORG_HEAD_NOUNS - _norm_set("ديوان مركز")) | _norm_s
 # common nouns (حركة "movement", شبكة "network", مدرسة "school of thought")
 WEAK_HEADS = _norm_set("غرفة أمانة رئاسة جيش شرطة مدرسة مجلة قناة سلطة دائرة حركة شبكة نيابة")
 # heads that are as often a place, a rank or a kind (مركز سنورس is a district, المركز الأول a ranking, المكتبة
-# العربية "Arabic letters"): they name a body only with a name or a ل-complement, or a country's nisba
-# (مركز عيسى الثقافي, المركز الوطني للدراسات, مكتبة الإسكندرية, مركز دبي المالي العالمي); a place right after
+# العربية "Arabic letters", مكتب الرئيس "the president's office"): they name a body only with a name or a
+# ل-complement, or a country's nisba (مركز عيسى الثقافي, المركز الوطني للدراسات, مكتبة الإسكندرية, مركز دبي المالي
+# العالمي, المكتب الوطني للسكك الحديدية, مكتب الأمم المتحدة لتنسيق الشؤون الإنسانية); a place right after
 # them with nothing more is the district itself; a person after a construct noun heads it («رئيس مركز مسلية
 # [إبراهيم الشعبي]»), and a quoted name after مركز is a place («مركز "سلوى" الحدودي»)
-STRICT_HEADS = _norm_set("مركز مكتبة")
-DISTRICT_HEADS = _norm_set("مركز")  # مركز سنورس, مركز سلوى: a district of Egypt or Saudi Arabia
+STRICT_HEADS = _norm_set("مركز مكتبة مكتب")
+# a place right after them, with nothing more, is a district of Egypt or Saudi Arabia (مركز سنورس, مركز سلوى) or
+# a branch office (مكتب الرياض, مكتب المدينة المنورة), not a named body
+DISTRICT_HEADS = _norm_set("مركز مكتب")
 # heads that may name an office rather than a body, and the words before them that say so
 OFFICE_HEADS = _norm_set("رئاسة")
 OFFICE_CONTEXT = _norm_set("انتخابات الانتخابات لانتخابات وانتخابات مرشح مرشحي المرشح منصب لمنصب سباق كرسي")
@@ -62,6 +65,7 @@ STOP_WORDS = _norm_set("""
 السابق السابقة الاسبق الحالية الجديد الجديدة نفسه نفسها ذاته ذاتها كله كلها جميعا ايضا
 خلال حول ضد عبر بعد قبل امام ضمن حسب يوم سنة عام وسط داخل خارج نحو لصالح بشأن تجاه
 شمال جنوب شرق غرب شمالي جنوبي شرقي غربي التابع التابعة المعني المعنية المسؤول المسؤولة المكلف المكلفة
+للمرة لأول لآخر
 """)
 # nisbas of no single place that still name one body: المؤتمر الإسلامي, الاتحاد الأفريقي, البنك الدولي
 WIDE_NISBAS = _norm_set("العربي العربية الإسلامي الإسلامية الدولي الدولية العالمي العالمية الأفريقي الأفريقية "
@@ -69,10 +73,13 @@ WIDE_NISBAS = _norm_set("العربي العربية الإسلامي الإسل
 # definite adjectives that are not nisbas but continue a name: الأمم المتحدة, المحكمة العليا, الاتحاد العام
 ADJECTIVES = _norm_set("""المتحدة العليا الأعلى الكبرى الأكبر العامة العام المستقلة الحرة الحر الموحدة المشتركة الدائمة
 الخاصة المختلط المختلطة الأحمر الأخضر الأبيض الأسود الكبير المفتوحة المستقل الموحد القابضة المحدودة
-المكرمة المنورة المقدسة""")  # the last: epithets of places inside names (شرطة منطقة مكة المكرمة)
+المكرمة المنورة المقدسة الجوي البري""")  # المكرمة …: epithets of places inside names (شرطة منطقة مكة المكرمة);
+# الجوي, البري: nisbas too short for _is_nisba (المعهد الوطني للرصد الجوي)
 # head + first word pairs that name no organization: قناة السويس is a waterway
 NOT_ORGANIZATIONS = frozenset((normalize_text(h), normalize_text(w)) for h, w in (
     ("قناة", "السويس"), ("قناة", "بنما"), ("جيش", "الاحتلال")))
+# head + adjective pairs that name one body with nothing more (every country has its public prosecution)
+NAMED_PAIRS = frozenset((normalize_text(h), normalize_text(w)) for h, w in (("نيابة", "العامة"),))
 # first chain words that make a generic body, not a named one (مجلس الإدارة = the board of directors)
 GENERIC_FIRST = _norm_set("الإدارة الأمناء العمومية المذكور المذكورة المعني المعنية المختص المختصة")
 MAX_CHAIN = 7
@@ -204,7 +211,11 @@ class OrgPhraseRule:
                 break
             w = doc.tokens[j].norm
             as_adjective = state in (NOUN, ADJ) and _is_nisba(w)  # البلدية, السعودية after a noun: adjectives
-            if j in starts and not (as_adjective and starts[j] == j + 1):  # a recognized name: taken whole, right after the head or construct nouns only
+            # a one-word guess of the model at a لل-complement is the chain's tail it split off
+            # («الوكالة العربية السورية | للأنباء»), unless it is a place (للعراق)
+            split_tail = (state in (NOUN, ADJ) and not lam and w.startswith("لل") and starts.get(j) == j + 1
+                          and j not in place_starts)
+            if j in starts and not split_tail and not (as_adjective and starts[j] == j + 1):  # a recognized name: taken whole, right after the head or construct nouns only
                 if state not in (HEAD, CONSTRUCT) or lam or (state == HEAD and definite) or w.startswith(CLITIC_ARTICLE):
                     break  # «… التابعة [لمنظمة …]», «جامعة عين شمس [بالقاهرة]»: the next phrase; «الجمعية [عمر]»
                 if strict and state == CONSTRUCT:
@@ -224,6 +235,8 @@ class OrgPhraseRule:
                 is_adj = _is_adjective(word)
                 if state in (NOUN, ADJ) and not (is_adj or coordinated or lam):
                     break  # a definite noun takes no genitive: the chain ended before this word
+                if state == HEAD and definite and not (is_adj or word.endswith(("ي", "يه"))):
+                    break  # nor does a definite head: «المركز | المساندة»; الصحي, الفني are short nisbas
                 if state == HEAD and is_adj and _is_nisba(word) and noun.endswith("ه") != word.endswith("ه"):
                     break  # no gender agreement with the head: «ممثل الحركة | الصيني» (a Chinese action actor)
                 if coordinated and state == ADJ and not is_adj:
@@ -259,7 +272,8 @@ class OrgPhraseRule:
             return None  # «انتخابات الرئاسة الأمريكية», «برئاسة يوسف …» ("chaired by"): the office, not a body
         if strict and not (specific or national_place):
             return None  # «مركز سنورس» (a district), «المكتبة العربية», «مركز الشرطة»
-        if (definite or noun in WEAK_HEADS) and not (specific or national or nisbas >= 2):
+        named = (noun, doc.tokens[i + 1].norm) in NAMED_PAIRS  # «النيابة العامة»
+        if (definite or noun in WEAK_HEADS) and not (specific or national or nisbas >= 2 or named):
             return None  # «المجلس البلدي», «الحركة الطلابية»: a kind of body, not a named one
         return i, end
 
