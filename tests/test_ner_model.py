@@ -238,6 +238,27 @@ def test_person_names_do_not_end_in_a_joining_word():
     assert run("صرح لحسن آيت علي امس", [(1, 3, "PER", 0.9)]) == [normalize_text("لحسن آيت علي")]  # علي a name there
 
 
+def test_a_rare_family_nisba_joins_the_person_name():
+    from pipeline.normalize import normalize_text
+    from pipeline.recognize.model import complete_names
+
+    counts = {normalize_text(w): n for w, n in (("الدولي", 2232), ("الدولية", 3000), ("التخصصي", 14),
+                                                 ("التخصصية", 19), ("التعازي", 6), ("السويدي", 3))}
+    places = frozenset({normalize_text("السويد")})
+
+    def run(text, spans):
+        words = [normalize_text(w) for w in text.split()]
+        return [" ".join(words[a:b]) for a, b, _, _ in complete_names(words, spans, counts, places)]
+
+    assert run("قال خالد طماح الحازمي إن", [(1, 3, "PER", 0.9)]) == [normalize_text("خالد طماح الحازمي")]
+    assert run("ملعب عبدالله بن عبدالعزيز الدولي", [(1, 4, "PER", 0.9)]) == [normalize_text("عبدالله بن عبدالعزيز")]
+    assert run("مستشفى الملك فيصل التخصصي", [(2, 3, "PER", 0.9)]) == [normalize_text("فيصل")]  # has a feminine
+    assert run("وقدم الحرازي التعازي لأسر", [(1, 2, "PER", 0.9)]) == [normalize_text("الحرازي")]  # a plural
+    assert run("سعد بن رحيل السويدي", [(0, 3, "PER", 0.9)]) == [normalize_text("سعد بن رحيل")]  # a place's
+    assert run("محمد علي الشدادي", [(0, 2, "PER", 0.9)]) == [normalize_text("محمد علي الشدادي")]
+    assert complete_names("محمد علي الشدادي".split(), [(0, 2, "PER", 0.9)]) == [(0, 2, "PER", 0.9)]  # no counts
+
+
 def test_propagation_accepts_proclitic_repeats():
     from pipeline.recognize.model import propagate
 

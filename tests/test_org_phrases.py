@@ -194,3 +194,12 @@ def test_definite_heads_take_adjectives_not_nouns():
     assert orgs("وخدمات المركز المساندة للمرضى") == set()  # «the centre [gives] support»
     assert orgs("أعلن المجلس الصحي السعودي أمس") == {"المجلس الصحي السعودي"}
     assert orgs("قررت النيابة العامة حبس المتهم") == {"النيابة العامة"}  # named with nothing more
+
+
+def test_office_of_a_body_and_rare_names_after_strict_heads():
+    got = run("قال مكتب الأمم المتحدة إن", [("الأمم المتحدة", "ORG", "model")])
+    assert {t for t, label, _ in got if label == "ORG"} == {"الأمم المتحدة"}  # the body, not its office
+    assert orgs("وصلت الأمطار إلى مركز عرجاء التابع لمحافظة") == set()  # a district
+    assert orgs("أصدر مركز أسبار للدراسات والبحوث تقريرا") == {"مركز أسبار للدراسات والبحوث"}
+    assert orgs("أنشأت شبكة الدعم للأسد", [("للأسد", "PER", "model")]) == set()  # a person is no complement
+    assert orgs("نشر المكتب الإعلامي ليتم الاتصال به") == set()  # ليتم: a verb, not a complement

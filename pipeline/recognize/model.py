@@ -88,6 +88,11 @@ NAME_PARTICLES = _norm_set("فان فون دي دا دو دوس ديل لا لو
 MAX_NAME_LINKS = 4  # joining words a person span may be extended over
 # words after a joining word that are not a name: ولد [عام] 1950, صدام حسين ابن [عمه] "his cousin"
 NOT_NAME_AFTER_LINK = _norm_set("عام سنة يوم بتاريخ عمه عمها عمهم اخيه اخته اخيها اخي ابنه ابنها رجل")
+# a definite nisba after a person span is its family name (خالد طماح [الحازمي], تركي منور [المخلفي]) when the
+# encyclopedia hardly knows it and never in the feminine: an adjective has both genders (التخصصي/التخصصية,
+# الدولي/الدولية); a tribe's nisba is a name, not an adjective
+FAMILY_NISBA_MAX_COUNT = 40
+FEMININE_MAX_COUNT = 3  # the lexicon keeps words seen 3 times or more: 3 is "hardly ever"
 
 
 def _shape(w: str) -> str:
@@ -1160,10 +1165,12 @@ def propagate(sentences: Sequence[Sequence[str]], preds: list[list[SpanPred]], m
     return out
 
 
-def complete_names(words: Sequence[str], spans: list[SpanPred]) -> list[SpanPred]:
+def complete_names(words: Sequence[str], spans: list[SpanPred], frequencies: dict[str, int] | None = None,
+                   places: frozenset[str] = frozenset()) -> list[SpanPred]:
     """A person span that ends in a word joining a name to the next (سعد بن ابي [وقاص], جان مارك دو [لا سابليير])
     takes the next word when that word is free and can be a name, and a Mauritanian name goes on over ولد (سعيد
-    [ولد محمد]). A span left ending in such a word keeps it: آبي is also a name (شينزو آبي)."""
+    [ولد محمد]). A span left ending in such a word keeps it: آبي is also a name (شينزو آبي). With ``frequencies``
+    (arwiki word counts) a free family nisba right after the span joins it (``_is_family_nisba``)."""
     if not any(label == "PER" for _, _, label, _ in spans):
         return spans  # most sentences: nothing to complete
     taken = set()
@@ -1183,8 +1190,25 @@ def complete_names(words: Sequence[str], spans: list[SpanPred]) -> list[SpanPred
                     b += 2
                     continue
                 break
+            if (frequencies is not None and b < len(words) and b not in taken
+                    and _is_family_nisba(words[b], frequencies, places)):
+                taken.add(b)
+                b += 1
         out.append((a, b, label, score))
     return out
+
+
+def _is_family_nisba(word: str, frequencies: dict[str, int], places: frozenset[str]) -> bool:
+    """الحازمي, المطيري, الشدادي: a definite nisba that arwiki hardly knows and never as a feminine adjective, and
+    no place's (السويدي "Swedish", the national nisbas, stay out: the model's reading stands)."""
+    core = word[2:]
+    if (len(core) == 5 and core[0] in "متا" and core[2] == "ا") or (len(core) == 4 and core[0] == "ت"):
+        return False  # plurals (التعازي, المساعي, الأيادي) and form-V nouns (التحدي, التعدي) that end in ي
+    return (word.startswith("ال") and len(word) >= 5 and word.endswith("ي") and word.isalpha()
+            and word not in ORDINALS and word not in FUNCTION_WORDS
+            and frequencies.get(word, 0) < FAMILY_NISBA_MAX_COUNT
+            and frequencies.get(word + "ه", 0) <= FEMININE_MAX_COUNT
+            and not is_place_nisba(word, places))
 
 
 def _joins(word: str) -> bool:
@@ -1217,7 +1241,10 @@ class EntityRecognizer(BatchStage):
 
     name = "ner"
 
-    def __init__(self, model_dir: str | Path | None = None, labels: set[str] | None = None):
+    def __init__(self, model_dir: str | Path | None = None, labels: set[str] | None = None,
+                 family_nisbas: bool = True):
+        """``family_nisbas``: a rare definite nisba after a person span joins it (``complete_names``; reads the
+        arwiki word counts of models/lexicon)."""
         if model_dir is None:
             from pipeline.paths import default_model_dir
 
@@ -1228,8 +1255,14 @@ class EntityRecognizer(BatchStage):
         self._tokenizer = None
         prop = self.meta.get("propagate")  # e.g. {"min_score": 0.8, "factor": 0.6}; None = off
         self.propagate = dict(prop) if isinstance(prop, dict) else None
+        places = place_names() if family_nisbas or (self.propagate and self.propagate.get("surnames")) else frozenset()
         if self.propagate is not None and self.propagate.get("surnames"):
-            self.propagate["places"] = place_names()
+            self.propagate["places"] = places
+        self._completion = {}
+        if family_nisbas:
+            from pipeline.lexicon import LEXICON_FILE, load_word_frequencies
+
+            self._completion = {"frequencies": load_word_frequencies(LEXICON_FILE), "places": places}
 
     @property
     def backend_name(self) -> str:
@@ -1252,7 +1285,7 @@ class EntityRecognizer(BatchStage):
             k += len(d)
             if self.propagate is not None:
                 p = propagate(d, p, **self.propagate)
-            out.append([complete_names(w, spans) for w, spans in zip(d, p)])
+            out.append([complete_names(w, spans, **self._completion) for w, spans in zip(d, p)])
         return out
 
     def _ensure_tokens(self, doc: Document) -> None:
@@ -1282,7 +1315,7 @@ class EntityRecognizer(BatchStage):
                     j += 1
                 preds[k:j] = propagate(sents[k:j], preds[k:j], **self.propagate)
                 k = j
-        preds = [complete_names(w, p) for w, p in zip(sents, preds)]
+        preds = [complete_names(w, p, **self._completion) for w, p in zip(sents, preds)]
         for (doc, first), spans in zip(where, preds):
             toks = doc.tokens
             for a, b, label, score in spans:

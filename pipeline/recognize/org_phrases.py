@@ -55,6 +55,9 @@ STRICT_HEADS = _norm_set("مركز مكتبة مكتب")
 # a place right after them, with nothing more, is a district of Egypt or Saudi Arabia (مركز سنورس, مركز سلوى) or
 # a branch office (مكتب الرياض, مكتب المدينة المنورة), not a named body
 DISTRICT_HEADS = _norm_set("مركز مكتب")
+# a body right after them, with nothing more, is the body whose office it is (مكتب الأمم المتحدة): that body is
+# the organization, not a new one
+BRANCH_HEADS = _norm_set("مكتب")
 # heads that may name an office rather than a body, and the words before them that say so
 OFFICE_HEADS = _norm_set("رئاسة")
 OFFICE_CONTEXT = _norm_set("انتخابات الانتخابات لانتخابات وانتخابات مرشح مرشحي المرشح منصب لمنصب سباق كرسي")
@@ -65,7 +68,7 @@ STOP_WORDS = _norm_set("""
 السابق السابقة الاسبق الحالية الجديد الجديدة نفسه نفسها ذاته ذاتها كله كلها جميعا ايضا
 خلال حول ضد عبر بعد قبل امام ضمن حسب يوم سنة عام وسط داخل خارج نحو لصالح بشأن تجاه
 شمال جنوب شرق غرب شمالي جنوبي شرقي غربي التابع التابعة المعني المعنية المسؤول المسؤولة المكلف المكلفة
-للمرة لأول لآخر
+للمرة لأول لآخر ليتم لتتم ليكون لتكون ليصبح لتصبح
 """)
 # nisbas of no single place that still name one body: المؤتمر الإسلامي, الاتحاد الأفريقي, البنك الدولي
 WIDE_NISBAS = _norm_set("العربي العربية الإسلامي الإسلامية الدولي الدولية العالمي العالمية الأفريقي الأفريقية "
@@ -152,6 +155,8 @@ class OrgPhraseRule:
             return doc
         starts = {}  # token index -> the longest PER/ORG/LOC candidate starting there, as an end token index
         place_starts = set()  # token indices where a LOC candidate starts
+        org_starts = set()  # token indices where an ORG candidate starts
+        org_words = set()  # token indices that hold a one-word ORG candidate
         token_starts = [t.start for t in doc.tokens]
         for c in doc.candidates:
             if c.label in NAME_LABELS:
@@ -162,11 +167,15 @@ class OrgPhraseRule:
                     starts[i] = max(starts.get(i, 0), j)
                     if c.label == "LOC":
                         place_starts.add(i)
+                    if c.label == "ORG":
+                        org_starts.add(i)
+                        if j == i + 1:
+                            org_words.add(i)
         added = []
         for sent in doc.sentences:
             i = sent.first_token
             while i < sent.last_token:
-                span = self._phrase_at(doc, i, sent.last_token, starts, place_starts)
+                span = self._phrase_at(doc, i, sent.last_token, starts, place_starts, org_starts, org_words)
                 if span is None:
                     i += 1
                     continue
@@ -177,7 +186,8 @@ class OrgPhraseRule:
         return doc
 
     def _phrase_at(self, doc: Document, i: int, stop: int, starts: dict[int, int],
-                   place_starts: set[int] = frozenset()) -> tuple[int, int] | None:
+                   place_starts: set[int] = frozenset(), org_starts: set[int] = frozenset(),
+                   org_words: set[int] = frozenset()) -> tuple[int, int] | None:
         """The phrase [i, end) when token i is a head noun with a name chain, else None.
 
         A small state machine over the chain, after Arabic noun-phrase grammar:
@@ -211,18 +221,18 @@ class OrgPhraseRule:
                 break
             w = doc.tokens[j].norm
             as_adjective = state in (NOUN, ADJ) and _is_nisba(w)  # البلدية, السعودية after a noun: adjectives
-            # a one-word guess of the model at a لل-complement is the chain's tail it split off
-            # («الوكالة العربية السورية | للأنباء»), unless it is a place (للعراق)
-            split_tail = (state in (NOUN, ADJ) and not lam and w.startswith("لل") and starts.get(j) == j + 1
-                          and j not in place_starts)
+            # a one-word organization at a لل-complement is the chain's tail the model split off
+            # («الوكالة العربية السورية | للأنباء»); a place or a person there is not (للعراق, شبكة الدعم للأسد)
+            split_tail = state in (NOUN, ADJ) and not lam and w.startswith("لل") and j in org_words
             if j in starts and not split_tail and not (as_adjective and starts[j] == j + 1):  # a recognized name: taken whole, right after the head or construct nouns only
                 if state not in (HEAD, CONSTRUCT) or lam or (state == HEAD and definite) or w.startswith(CLITIC_ARTICLE):
                     break  # «… التابعة [لمنظمة …]», «جامعة عين شمس [بالقاهرة]»: the next phrase; «الجمعية [عمر]»
                 if strict and state == CONSTRUCT:
                     break
-                place_first = noun in DISTRICT_HEADS and j == i + 1 and j in place_starts
+                owner_first = j == i + 1 and ((noun in DISTRICT_HEADS and j in place_starts)
+                                              or (noun in BRANCH_HEADS and j in org_starts))
                 j = starts[j]
-                state, end, specific, pending = NAME, j, not place_first, 0
+                state, end, specific, pending = NAME, j, not owner_first, 0
                 continue
             # the word without و, or with ل fused into the article undone: a title there ends the name (للإمام)
             core = w[1:] if w.startswith("و") and len(w) > 3 else "ال" + w[2:] if w.startswith("لل") else w
@@ -251,8 +261,10 @@ class OrgPhraseRule:
                 lam = False
             elif state == HEAD and not definite and len(w) >= 3 and w[0] not in "وبل" and not w.endswith(("ي", "يه")) \
                     and self.frequencies.get(w, 0) < RARE_WORD_COUNT:
-                # a word the encyclopedia hardly knows right after the head is its name: بلدية عقربا, شركة روتنبرغ
-                state, end, specific = NAME, j + 1, True
+                # a word the encyclopedia hardly knows right after the head is its name: بلدية عقربا, شركة روتنبرغ;
+                # after a strict head it may be a district or a kind (مركز عرجاء, مكتب طوارئ) unless a ل-complement
+                # follows (مركز أسبار للدراسات)
+                state, end, specific = NAME, j + 1, not strict
             elif (state in (NOUN, ADJ) or (state == NAME and not definite)) and not lam and w.startswith("لل") \
                     and len(w) >= 5 and not _before_ala(doc, j, stop):
                 # للتأمين: a ل-complement after the chain's first words opens a genitive chain of its own; it is a
