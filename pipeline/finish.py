@@ -76,7 +76,7 @@ class EntityFinisher:
         nstart = _normalized_index(norm, entity.start)
         nend = _normalized_index(norm, entity.end)
         ntext = norm.text[nstart:nend]
-        if entity.label == "PER":
+        if entity.label == "PER" and entity.source != "gazetteer":  # a listed name is whole: الباجي قائد السبسي
             cut = _leading_nisba(ntext)
             if cut:
                 nstart += cut
@@ -84,7 +84,8 @@ class EntityFinisher:
                 entity.start = norm.original_start(nstart)
         if entity.label != "DATE":
             first_word = ntext.split(" ", 1)[0]
-            bare = BARE_PREFIXES.get(entity.label, DEFAULT_BARE_PREFIXES)
+            # a gazetteer entry matched after the first word's proclitics says they are proclitics (لمعمر القذافي)
+            bare = DEFAULT_BARE_PREFIXES if entity.attrs.get("proclitic") else BARE_PREFIXES.get(entity.label, DEFAULT_BARE_PREFIXES)
             split = split_proclitics(first_word, self.word_frequencies, bare)
             if entity.label == "PER" and first_word[:1] == "و" and first_word[1:] in NAMES_LIKE_FUNCTION_WORDS:
                 split = Split("و", first_word[1:], first_word[1:])  # وعلي عواجي: "and Ali", not a name وعلي

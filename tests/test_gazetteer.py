@@ -72,3 +72,36 @@ def test_list_priors_keep_several_word_names_apart():
     # too few seen names of a kind: no prior of their own
     prior, _ = list_priors(one + several[:4], {k: v for k, v in stats.items() if k[0] != several[4][0]})
     assert ("cities", True) not in prior
+
+
+def test_curated_people_are_full_names_in_both_spellings_of_abd(tmp_path):
+    from pipeline.normalize import normalize_text
+    from pipeline.train.gazetteer import abd_spellings, curated_people
+
+    assert abd_spellings("عبد ربه منصور هادي") == ["عبدربه منصور هادي", "عبد ربه منصور هادي"]
+    assert abd_spellings("علي عبدالله صالح") == ["علي عبدالله صالح", "علي عبد الله صالح"]
+    assert abd_spellings("محمد عبدو") == ["محمد عبدو", "محمد عبدو"]  # عبدو is a name, not عبد + و
+    names = curated_people()
+    assert "مقتدى الصدر" in names and "عبدالفتاح السيسي" in names and "عبد الفتاح السيسي" in names
+    one_word = tmp_path / "people.txt"
+    one_word.write_text("# a comment\nمحمد\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="one word"):
+        curated_people(one_word)
+    shipped = {(" ".join(w), label) for w, label, _ in Gazetteer.load().entries()}
+    assert (normalize_text("مقتدى الصدر"), "PER") in shipped
+
+
+def test_a_listed_person_keeps_its_first_word_and_loses_its_proclitic(tmp_path):
+    from pipeline.finish import EntityFinisher
+    from pipeline.tokenize import Tokenizer
+
+    entries = tmp_path / "entries.tsv"
+    entries.write_text("الباجي قائد السبسي\tPER\t0.99\tpeople\nمعمر القذافي\tPER\t0.99\tpeople\n"
+                       "فيصل بن فرحان\tPER\t0.99\tpeople\n", encoding="utf-8")
+    text = "رحل الباجي قائد السبسي وأرسل برقية لمعمر القذافي وفيصل بن فرحان"
+    doc = Tokenizer()(Document(text))
+    doc = EntityFinisher(word_frequencies={"معمر": 500, "لمعمر": 3, "يصل": 900, "فيصل": 800})(
+        GazetteerRecognizer(entries)(doc))
+    got = [doc.text[e.start:e.end] for e in doc.entities]
+    # الباجي is no leading nisba adjective here, ل before a listed name is a proclitic, ف of فيصل is not
+    assert got == ["الباجي قائد السبسي", "معمر القذافي", "فيصل بن فرحان"]

@@ -78,6 +78,10 @@ class Gazetteer:
                     raise ValueError(f"{path}:{n}: malformed gazetteer line ({exc}); rebuild with `make train`") from None
         return cls(e for e in entries if e[2] >= min_score)
 
+    def starts_an_entry(self, word: str) -> bool:
+        """Whether ``word`` as written (no proclitic read off) is the first word of an entry."""
+        return word in self._index
+
     def match(self, words: Sequence[str]) -> list[tuple[int, int, str, float]]:
         """Non-overlapping (start, end, label, score) spans in token indices, longest first."""
         out = []
@@ -135,6 +139,8 @@ class GazetteerRecognizer:
             tokens = doc.tokens[sent.first_token:sent.last_token]
             for i, j, label, score in self.gazetteer.match([t.norm for t in tokens]):
                 entity = Entity(tokens[i].start, tokens[j - 1].end, label, score, "gazetteer")
+                if not self.gazetteer.starts_an_entry(tokens[i].norm):
+                    entity.attrs["proclitic"] = True  # لمعمر القذافي: the entry starts after ل, the finisher may cut it
                 if j - i >= 2 and _holds_model_guess(entity, model, model_starts):
                     # a known name of several words that holds the model's shorter guess (حزب العمال [الكردستاني],
                     # مجلس التعاون لدول [الخليج العربية]) is the longer reading: the finisher ranks it with the model's

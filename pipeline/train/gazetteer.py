@@ -12,6 +12,8 @@ Sources (training-time only; nothing here is imported at run time):
 - ANERGazet location and organization lists (Benajiba, distributed with ANERcorp) -> LOC, ORG
 - the team's list of well-known organizations (``resources/organizations.txt``: UN bodies, movements, parties,
   news agencies, companies, clubs that news of 2010-2024 names and ANERcorp, from 2007, does not) -> ORG
+- the team's list of well-known public figures (``resources/people.txt``: full names of two words or more, each
+  also with and without the space after عبد) -> PER
 
 Each entry is matched over the labelled training corpora (ANERcorp train, AQMAR
 train); its score is the smoothed share of its occurrences that were gold
@@ -90,12 +92,38 @@ def anergazet(path: Path) -> list[str]:
 
 
 ORGANIZATIONS_FILE = Path(__file__).resolve().parent / "resources" / "organizations.txt"
+PEOPLE_FILE = Path(__file__).resolve().parent / "resources" / "people.txt"
 
 
 def curated_organizations(path: Path = ORGANIZATIONS_FILE) -> list[str]:
     """The team's list of well-known organizations (one name a line, # comments)."""
     lines = path.read_text(encoding="utf-8").splitlines()
     return [l.strip() for l in lines if l.strip() and not l.lstrip().startswith("#")]
+
+
+def curated_people(path: Path = PEOPLE_FILE) -> list[str]:
+    """The team's list of well-known public figures, full names only, each in both spellings of عبد."""
+    names = []
+    for name in curated_organizations(path):
+        if len(name.split()) < 2:
+            raise ValueError(f"{path}: {name!r} is one word; a given name alone names no one person")
+        names += [name] + [v for v in abd_spellings(name) if v != name]
+    return names
+
+
+def abd_spellings(name: str) -> list[str]:
+    """The name with every «عبد X» joined and with every «عبدX» split: news writes عبدالله and عبد الله alike."""
+    words = name.split()
+    joined, i = [], 0
+    while i < len(words):
+        if words[i] == "عبد" and i + 1 < len(words):
+            joined.append("عبد" + words[i + 1])
+            i += 2
+        else:
+            joined.append(words[i])
+            i += 1
+    split = [part for w in words for part in (("عبد", w[3:]) if w.startswith("عبد") and len(w) > 5 else (w,))]
+    return [" ".join(joined), " ".join(split)]
 
 
 def collect(shared: Path) -> list[tuple[tuple[str, ...], str, str]]:
@@ -106,6 +134,7 @@ def collect(shared: Path) -> list[tuple[tuple[str, ...], str, str]]:
     raw += [(n, "LOC", "anergazet") for n in anergazet(gaz / "AlignedLocGazetteer.data")]
     raw += [(n, "ORG", "anergazet") for n in anergazet(gaz / "AlignedOrgGazetteer.data")]
     raw += [(n, "ORG", "organizations") for n in curated_organizations()]
+    raw += [(n, "PER", "people") for n in curated_people()]
     seen, entries = set(), []
     for name, label, source in raw:
         words = entry_words(name)
