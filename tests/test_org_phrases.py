@@ -203,3 +203,10 @@ def test_office_of_a_body_and_rare_names_after_strict_heads():
     assert orgs("أصدر مركز أسبار للدراسات والبحوث تقريرا") == {"مركز أسبار للدراسات والبحوث"}
     assert orgs("أنشأت شبكة الدعم للأسد", [("للأسد", "PER", "model")]) == set()  # a person is no complement
     assert orgs("نشر المكتب الإعلامي ليتم الاتصال به") == set()  # ليتم: a verb, not a complement
+
+
+def test_a_named_body_after_an_indefinite_head_takes_a_complement():
+    got = run("قالت مفوضية الأمم المتحدة لشؤون اللاجئين إن", [("الأمم المتحدة", "ORG", "model")])
+    assert {t for t, label, _ in got if label == "ORG"} == {"مفوضية الأمم المتحدة لشؤون اللاجئين"}
+    got = run("قال صندوق الأمم المتحدة للسكان إن", [("الأمم المتحدة", "ORG", "model")])
+    assert {t for t, label, _ in got if label == "ORG"} == {"صندوق الأمم المتحدة للسكان"}

@@ -68,7 +68,7 @@ STOP_WORDS = _norm_set("""
 السابق السابقة الاسبق الحالية الجديد الجديدة نفسه نفسها ذاته ذاتها كله كلها جميعا ايضا
 خلال حول ضد عبر بعد قبل امام ضمن حسب يوم سنة عام وسط داخل خارج نحو لصالح بشأن تجاه
 شمال جنوب شرق غرب شمالي جنوبي شرقي غربي التابع التابعة المعني المعنية المسؤول المسؤولة المكلف المكلفة
-للمرة لأول لآخر ليتم لتتم ليكون لتكون ليصبح لتصبح
+للمرة لأول لآخر ليتم لتتم ليكون لتكون ليصبح لتصبح الأسبوع الشهر
 """)
 # nisbas of no single place that still name one body: المؤتمر الإسلامي, الاتحاد الأفريقي, البنك الدولي
 WIDE_NISBAS = _norm_set("العربي العربية الإسلامي الإسلامية الدولي الدولية العالمي العالمية الأفريقي الأفريقية "
@@ -241,7 +241,7 @@ class OrgPhraseRule:
                 break
             coordinated = w.startswith("وال") and state in (NOUN, ADJ)
             word = w[1:] if coordinated else w
-            if _definite(word) and (state != NAME or _is_adjective(word)) and not (w.startswith("و") and not coordinated):
+            if _definite(word) and (state != NAME or lam or _is_adjective(word)) and not (w.startswith("و") and not coordinated):
                 is_adj = _is_adjective(word)
                 if state in (NOUN, ADJ) and not (is_adj or coordinated or lam):
                     break  # a definite noun takes no genitive: the chain ended before this word
@@ -270,8 +270,11 @@ class OrgPhraseRule:
                 # للتأمين: a ل-complement after the chain's first words opens a genitive chain of its own; it is a
                 # noun (للتربية والعلم), even when it looks like a nisba (تربية, تنمية end like عربية)
                 state, end, specific = NOUN, j + 1, True
-            elif state in (NOUN, ADJ) and not lam and w.startswith("ل") and len(w) >= 4 and not _before_ala(doc, j, stop):
-                lam = True  # لشؤون (المرأة), لكرة (القدم): needs its definite noun
+            elif ((state in (NOUN, ADJ) or (state == NAME and not definite)) and not lam and w.startswith("ل")
+                  and len(w) >= 4 and not _before_ala(doc, j, stop) and not (len(w) >= 6 and w.endswith(("ها", "هم")))):
+                # لشؤون (المرأة), لكرة (القدم), مفوضية الأمم المتحدة لشؤون (اللاجئين): needs its definite noun; one
+                # with a pronoun (لفحصها, لدعمهم) is a purpose clause
+                lam = True
             elif state in (HEAD, CONSTRUCT) and not definite and pending < 2 and len(w) >= 3 and w[0] not in "وبل":
                 state, pending = CONSTRUCT, pending + 1  # an indefinite construct noun: سوق رأس المال
             else:
