@@ -1201,11 +1201,12 @@ def complete_names(words: Sequence[str], spans: list[SpanPred], frequencies: dic
 def _is_family_nisba(word: str, frequencies: dict[str, int], places: frozenset[str]) -> bool:
     """الحازمي, المطيري, الشدادي: a definite nisba that arwiki hardly knows and never as a feminine adjective, and
     no place's (السويدي "Swedish", the national nisbas, stay out: the model's reading stands)."""
+    if not (word.startswith("ال") and len(word) >= 5 and word.endswith("ي") and word.isalpha()):
+        return False
     core = word[2:]
     if (len(core) == 5 and core[0] in "متا" and core[2] == "ا") or (len(core) == 4 and core[0] == "ت"):
         return False  # plurals (التعازي, المساعي, الأيادي) and form-V nouns (التحدي, التعدي) that end in ي
-    return (word.startswith("ال") and len(word) >= 5 and word.endswith("ي") and word.isalpha()
-            and word not in ORDINALS and word not in FUNCTION_WORDS
+    return (word not in ORDINALS and word not in FUNCTION_WORDS
             and frequencies.get(word, 0) < FAMILY_NISBA_MAX_COUNT
             and frequencies.get(word + "ه", 0) <= FEMININE_MAX_COUNT
             and not is_place_nisba(word, places))

@@ -95,16 +95,21 @@ ORGANIZATIONS_FILE = Path(__file__).resolve().parent / "resources" / "organizati
 PEOPLE_FILE = Path(__file__).resolve().parent / "resources" / "people.txt"
 
 
-def curated_organizations(path: Path = ORGANIZATIONS_FILE) -> list[str]:
-    """The team's list of well-known organizations (one name a line, # comments)."""
+def _list_lines(path: Path) -> list[str]:
+    """A curated list: one name a line, # comments."""
     lines = path.read_text(encoding="utf-8").splitlines()
     return [l.strip() for l in lines if l.strip() and not l.lstrip().startswith("#")]
+
+
+def curated_organizations(path: Path = ORGANIZATIONS_FILE) -> list[str]:
+    """The team's list of well-known organizations."""
+    return _list_lines(path)
 
 
 def curated_people(path: Path = PEOPLE_FILE) -> list[str]:
     """The team's list of well-known public figures, full names only, each in both spellings of عبد."""
     names = []
-    for name in curated_organizations(path):
+    for name in _list_lines(path):
         if len(name.split()) < 2:
             raise ValueError(f"{path}: {name!r} is one word; a given name alone names no one person")
         names += [name] + [v for v in abd_spellings(name) if v != name]
