@@ -259,6 +259,52 @@ def test_a_rare_family_nisba_joins_the_person_name():
     assert complete_names("محمد علي الشدادي".split(), [(0, 2, "PER", 0.9)]) == [(0, 2, "PER", 0.9)]  # no counts
 
 
+def test_person_names_end_before_blessings_and_prepositional_words():
+    from pipeline.normalize import normalize_text
+    from pipeline.recognize.model import trim_names
+
+    counts = {normalize_text(w): n for w, n in (("الطيور", 768), ("المر", 28), ("البرج", 900))}
+    places = frozenset({normalize_text("الرياض")})
+
+    def run(text, spans, frequencies=counts):
+        words = [normalize_text(w) for w in text.split()]
+        return [" ".join(words[a:b]) for a, b, _, _ in trim_names(words, spans, frequencies, places)]
+
+    assert run("الملك سلمان بن عبدالعزيز حفظه الله يفتتح", [(1, 5, "PER", 0.9)]) == [normalize_text("سلمان بن عبدالعزيز")]
+    assert run("عن عمر رضي الله عنه", [(1, 4, "PER", 0.9)]) == ["عمر"]
+    assert run("عباس رضي الشماسي", [(0, 3, "PER", 0.9)]) == [normalize_text("عباس رضي الشماسي")]  # رضي a name there
+    assert run("عبدالله بن العباس - رضي الله", [(0, 6, "PER", 0.9)]) == [normalize_text("عبدالله بن العباس")]
+    assert run("قال وانغ للصحافيين", [(1, 3, "PER", 0.9)]) == ["وانغ"]  # لل: always a new phrase
+    assert run("زار محمد بالطيور", [(1, 3, "PER", 0.9)]) == ["محمد"]  # a common word
+    assert run("وصل سطام بالرياض", [(1, 3, "PER", 0.9)]) == [normalize_text("سطام")]  # a place
+    assert run("التقى خالد والملك حسين", [(1, 4, "PER", 0.9)]) == ["خالد"]  # a title
+    # foreign names: the rest is rare (المر) or the letter is not a preposition here (فالبرج)
+    assert run("قال جوليان بالمر", [(1, 3, "PER", 0.9)]) == [normalize_text("جوليان بالمر")]
+    assert run("الممثل مارك فالبرج", [(1, 3, "PER", 0.9)]) == [normalize_text("مارك فالبرج")]
+    assert run("زار محمد بالطيور", [(1, 3, "PER", 0.9)], None) == [normalize_text("محمد بالطيور")]  # no counts
+    assert run("زار محمد للرياض", [(1, 3, "LOC", 0.9)]) == [normalize_text("محمد للرياض")]  # persons only
+
+
+def test_person_spans_split_at_a_joining_word_are_one_name():
+    from pipeline.normalize import normalize_text
+    from pipeline.recognize.model import join_linked_names
+
+    words = [normalize_text(w) for w in "الملك سلمان بن عبدالعزيز آل سعود يفتتح".split()]
+    assert join_linked_names([(5, 6, "PER", 0.5), (1, 5, "PER", 0.9)], words) == [(1, 6, "PER", 0.9)]
+    words = [normalize_text(w) for w in "التقى محمد علي ومحمد حسن".split()]
+    assert join_linked_names([(1, 3, "PER", 0.9), (3, 5, "PER", 0.9)], words) == [(1, 3, "PER", 0.9), (3, 5, "PER", 0.9)]
+    words = [normalize_text(w) for w in "عبدالله بن مكة".split()]
+    assert join_linked_names([(0, 2, "PER", 0.9), (2, 3, "LOC", 0.9)], words) == [(0, 2, "PER", 0.9), (2, 3, "LOC", 0.9)]
+
+
+def test_the_recognizer_repairs_person_names_end_to_end():
+    from pipeline.pipeline import Pipeline
+
+    doc = Pipeline.default()("افتتح خادم الحرمين الشريفين الملك سلمان بن عبدالعزيز آل سعود ـ حفظه الله ـ المعرض.")
+    people = [doc.text[e.start:e.end] for e in doc.entities if e.label == "PER"]
+    assert "سلمان بن عبدالعزيز آل سعود" in people and not any("حفظه" in p for p in people)
+
+
 def test_propagation_accepts_proclitic_repeats():
     from pipeline.recognize.model import propagate
 

@@ -93,6 +93,9 @@ NOT_NAME_AFTER_LINK = _norm_set("عام سنة يوم بتاريخ عمه عمه
 # الدولي/الدولية); a tribe's nisba is a name, not an adjective
 FAMILY_NISBA_MAX_COUNT = 40
 FEMININE_MAX_COUNT = 3  # the lexicon keeps words seen 3 times or more: 3 is "hardly ever"
+# blessings that follow a name, not part of it: سعود ـ حفظه الله, عمر رضي الله عنه, طيب الله ثراه (before الله only)
+BLESSING_WORDS = _norm_set("حفظه حفظها حفظهما حفظهم رحمه رحمها رحمهما رحمهم يرحمه يرحمها يرحمهم رضي طيب")
+COMMON_WORD_COUNT = 50  # arwiki uses that make an ordinary word (بالمر's المر has 28: a name's part)
 
 
 def _shape(w: str) -> str:
@@ -1198,6 +1201,55 @@ def complete_names(words: Sequence[str], spans: list[SpanPred], frequencies: dic
     return out
 
 
+def trim_names(words: Sequence[str], spans: list[SpanPred], frequencies: dict[str, int] | None = None,
+               places: frozenset[str] = frozenset()) -> list[SpanPred]:
+    """A person span ends before a blessing (سعود [حفظه الله], ابن باز [رحمه الله]) and before a word that is a
+    preposition or و + the article + an ordinary word: محمد بن سلمان [للواء ركن], سطام بن عبدالعزيز [بالخرج], خالد
+    [والملك حسين]. Foreign names may start like that (جوليان بالمر, ريتشارد والتون), so after ب/و the rest must be a
+    title, a place or (with ``frequencies``, arwiki counts) a common word; a لل word is never a name's part."""
+    out = []
+    for a, b, label, score in spans:
+        if label == "PER":
+            for k in range(a + 1, b):
+                if _ends_name_before(words, k, frequencies, places):
+                    b = k
+                    while b > a + 1 and not words[b - 1].isalpha():
+                        b -= 1  # «عبدالله بن العباس - [رضي الله عنه]»
+                    break
+        out.append((a, b, label, score))
+    return out
+
+
+def _ends_name_before(words: Sequence[str], k: int, frequencies: dict[str, int] | None,
+                      places: frozenset[str]) -> bool:
+    w = words[k]
+    if w in BLESSING_WORDS:
+        return k + 1 < len(words) and words[k + 1] == "الله"
+    if w.startswith("لل") and len(w) >= 4:
+        return True
+    if not (len(w) >= 5 and w[0] in "بو" and w[1:3] == "ال"):  # فال, كال: Val-, Cal- (مارك فالبرج, باولو كالسادي)
+        return False
+    rest = w[1:]
+    return (rest in PER_TITLES or rest in places or rest[2:] in places
+            or (frequencies is not None and frequencies.get(rest, 0) >= COMMON_WORD_COUNT))
+
+
+def join_linked_names(spans: list[SpanPred], words: Sequence[str]) -> list[SpanPred]:
+    """Two person spans with a joining word between them are one name: [سلمان بن عبدالعزيز آل] [سعود] (the model
+    starts a new name after آل or بن when the next word is a name it knows on its own)."""
+    if sum(label == "PER" for _, _, label, _ in spans) < 2:
+        return spans
+    out: list[SpanPred] = []
+    for span in sorted(spans):
+        if out and span[2] == "PER" and out[-1][2] == "PER" and out[-1][1] == span[0] \
+                and words[span[0] - 1] in NAME_LINKS:
+            a, _, _, score = out[-1]
+            out[-1] = (a, span[1], "PER", max(score, span[3]))
+        else:
+            out.append(span)
+    return out
+
+
 def _is_family_nisba(word: str, frequencies: dict[str, int], places: frozenset[str]) -> bool:
     """الحازمي, المطيري, الشدادي: a definite nisba that arwiki hardly knows and never as a feminine adjective, and
     no place's (السويدي "Swedish", the national nisbas, stay out: the model's reading stands)."""
@@ -1286,8 +1338,15 @@ class EntityRecognizer(BatchStage):
             k += len(d)
             if self.propagate is not None:
                 p = propagate(d, p, **self.propagate)
-            out.append([complete_names(w, spans, **self._completion) for w, spans in zip(d, p)])
+            out.append([self._repair_names(w, spans) for w, spans in zip(d, p)])
         return out
+
+    def _repair_names(self, words: Sequence[str], spans: list[SpanPred]) -> list[SpanPred]:
+        """Person spans cut where a name cannot go on, joined over آل/بن, then completed (see each function)."""
+        if not any(label == "PER" for _, _, label, _ in spans):
+            return spans
+        spans = join_linked_names(trim_names(words, spans, **self._completion), words)
+        return complete_names(words, spans, **self._completion)
 
     def _ensure_tokens(self, doc: Document) -> None:
         if not doc.tokens:
@@ -1316,7 +1375,7 @@ class EntityRecognizer(BatchStage):
                     j += 1
                 preds[k:j] = propagate(sents[k:j], preds[k:j], **self.propagate)
                 k = j
-        preds = [complete_names(w, p, **self._completion) for w, p in zip(sents, preds)]
+        preds = [self._repair_names(w, p) for w, p in zip(sents, preds)]
         for (doc, first), spans in zip(where, preds):
             toks = doc.tokens
             for a, b, label, score in spans:
