@@ -297,6 +297,26 @@ def test_person_spans_split_at_a_joining_word_are_one_name():
     assert join_linked_names([(0, 2, "PER", 0.9), (2, 3, "LOC", 0.9)], words) == [(0, 2, "PER", 0.9), (2, 3, "LOC", 0.9)]
 
 
+def test_a_currency_after_an_amount_is_not_a_club():
+    from pipeline.normalize import normalize_text
+    from pipeline.recognize.model import relabel_currencies
+
+    def run(text, i, label="ORG"):
+        words = [normalize_text(w) for w in text.split()]
+        return relabel_currencies(words, [(i, i + 1, label, 0.9)])[0][2]
+
+    assert run("تجاوزت 4.1 مليار ريال .", 3) == "MISC"
+    assert run("بقيمة ( 10.100.000 ) ريال", 4) == "MISC"  # punctuation between
+    assert run("بين ألفين وخمسمائة ريال", 3) == "MISC"
+    assert run("ومليوني ريال للفرع", 1) == "MISC"
+    assert run("مقيمة بالريال السعودي", 1) == "MISC"  # a proclitic, and a nisba after it
+    assert run("ارتفاع سعر الريال أمس", 2) == "MISC"
+    assert run("فاز ريال على برشلونة", 1) == "ORG"  # the club
+    assert run("أندية فيا ريال وإسبانيول", 2) == "ORG"  # Villarreal
+    assert run("قال إن 3 مدريد", 2, "LOC") == "LOC"  # not a currency word
+    assert run("دفع 500 دولار", 2, "MISC") == "MISC"
+
+
 def test_the_recognizer_repairs_person_names_end_to_end():
     from pipeline.pipeline import Pipeline
 

@@ -28,6 +28,7 @@ from typing import Iterable, Sequence
 from pipeline.clitics import FUNCTION_WORDS, NAMES_LIKE_FUNCTION_WORDS, candidate_splits, split_proclitics
 from pipeline.document import Document, Entity
 from pipeline.normalize import normalize_text
+from pipeline.recognize.date_lexicon import NUMBER_WORDS
 from pipeline.recognize.gazetteer import is_place_nisba, place_names
 from pipeline.stage import BatchStage
 
@@ -96,6 +97,15 @@ FEMININE_MAX_COUNT = 3  # the lexicon keeps words seen 3 times or more: 3 is "ha
 # blessings that follow a name, not part of it: سعود ـ حفظه الله, عمر رضي الله عنه, طيب الله ثراه (before الله only)
 BLESSING_WORDS = _norm_set("حفظه حفظها حفظهما حفظهم رحمه رحمها رحمهما رحمهم يرحمه يرحمها يرحمهم رضي طيب")
 COMMON_WORD_COUNT = 50  # arwiki uses that make an ordinary word (بالمر's المر has 28: a name's part)
+# a currency after an amount is not a club (ANERcorp's ريال is Real Madrid; Gulf news writes 4.1 مليار ريال
+# hundreds of times a day) but what ANERcorp tags MISC: 500 ألف ريال, الريال اليمني
+CURRENCIES = _norm_set("""ريال الريال ريالا ريالات دولار الدولار دولارا دولارات يورو اليورو درهم الدرهم دينار الدينار
+دينارا جنيه الجنيه جنيها ليرة الليرة روبل الروبل يوان اليوان روبية فرنك شيكل الشيكل""")
+AMOUNT_WORDS = _norm_set("""مليون ملايين ملاين مليوني مليونين مليونا مليار مليارات ملياري مليارين ألف آلاف ألفي ألفين
+الف الاف تريليون ترليون تريليونات نصف ربع مئة مائة مئات مئتي مائتي عشرات""")
+# nouns whose genitive is a currency: سعر الريال, سعر صرف الدولار, عملة الريال
+CURRENCY_HEADS = _norm_set("سعر أسعار صرف عملة عملات فائدة")
+NUMBER_WORD_FORMS = _norm_set(NUMBER_WORDS)
 
 
 def _shape(w: str) -> str:
@@ -1234,6 +1244,44 @@ def _ends_name_before(words: Sequence[str], k: int, frequencies: dict[str, int] 
             or (frequencies is not None and frequencies.get(rest, 0) >= COMMON_WORD_COUNT))
 
 
+def relabel_currencies(words: Sequence[str], spans: list[SpanPred]) -> list[SpanPred]:
+    """A one-word span that is a currency after an amount (309 ملايين ريال, (10.100.000) ريال) or before a nisba
+    (الريال اليمني, ريال برازيلي) is the currency: MISC, as ANERcorp tags it, whatever the model said."""
+    out = []
+    for a, b, label, score in spans:
+        if b == a + 1 and label != "MISC" and _is_currency(words[a]) and _currency_context(words, a):
+            label = "MISC"
+        out.append((a, b, label, score))
+    return out
+
+
+def _is_currency(word: str) -> bool:
+    """ريال, بالريال, وريال, للريال (ل + الريال)."""
+    return (word in CURRENCIES or (word[:1] in ("و", "ب", "ل", "ف") and word[1:] in CURRENCIES)
+            or (word.startswith("لل") and "ال" + word[2:] in CURRENCIES))
+
+
+def _is_amount(word: str) -> bool:
+    """3000, مليار, ومليوني, المليون, ألفين, وخمسمائة, عشرة."""
+    if any(ch.isdigit() for ch in word):
+        return True
+    for w in (word, word[1:] if word.startswith("و") else None):
+        if w and (w in AMOUNT_WORDS or w in NUMBER_WORD_FORMS or (w.startswith("ال") and w[2:] in AMOUNT_WORDS)
+                  or (len(w) > 4 and w.endswith(("مائه", "مئه")))):
+            return True
+    return False
+
+
+def _currency_context(words: Sequence[str], i: int) -> bool:
+    k = i - 1
+    while k >= 0 and not any(ch.isalnum() for ch in words[k]):
+        k -= 1  # «(10.100.000) ريال»
+    if k >= 0 and (_is_amount(words[k]) or words[k] in CURRENCY_HEADS):
+        return True
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    return len(nxt) >= 5 and nxt.endswith("ي") and nxt.isalpha()
+
+
 def join_linked_names(spans: list[SpanPred], words: Sequence[str]) -> list[SpanPred]:
     """Two person spans with a joining word between them are one name: [سلمان بن عبدالعزيز آل] [سعود] (the model
     starts a new name after آل or بن when the next word is a name it knows on its own)."""
@@ -1342,7 +1390,9 @@ class EntityRecognizer(BatchStage):
         return out
 
     def _repair_names(self, words: Sequence[str], spans: list[SpanPred]) -> list[SpanPred]:
-        """Person spans cut where a name cannot go on, joined over آل/بن, then completed (see each function)."""
+        """Currencies after amounts made MISC; person spans cut where a name cannot go on, joined over آل/بن,
+        then completed (see each function)."""
+        spans = relabel_currencies(words, spans)
         if not any(label == "PER" for _, _, label, _ in spans):
             return spans
         spans = join_linked_names(trim_names(words, spans, **self._completion), words)
