@@ -16,7 +16,8 @@ them (جريدة [فلسطين]). A reader of the tables expects the whole organ
   adjectives, a ل-complement or a name — so «المجلس البلدي», «الحركة الطلابية» stay untagged.
 
 A proposed phrase becomes an ORG candidate (source ``rule``); candidates nested inside it are dropped (the
-output is flat: جريدة فلسطين is one ORG, not an ORG with a LOC inside); a model ORG as long is left alone.
+output is flat: جريدة فلسطين is one ORG, not an ORG with a LOC inside); a model ORG as long is left alone. A head
+that names a place with its first word (قناة السويس) makes that pair a LOC candidate the same way.
 Measured by ``python -m pipeline.evaluation.pipeline_ner --without org_phrases`` (BENCHMARKS.md).
 """
 from __future__ import annotations
@@ -78,9 +79,11 @@ ADJECTIVES = _norm_set("""المتحدة العليا الأعلى الكبرى 
 الخاصة المختلط المختلطة الأحمر الأخضر الأبيض الأسود الكبير المفتوحة المستقل الموحد القابضة المحدودة
 المكرمة المنورة المقدسة الجوي البري""")  # المكرمة …: epithets of places inside names (شرطة منطقة مكة المكرمة);
 # الجوي, البري: nisbas too short for _is_nisba (المعهد الوطني للرصد الجوي)
-# head + first word pairs that name no organization: قناة السويس is a waterway
-NOT_ORGANIZATIONS = frozenset((normalize_text(h), normalize_text(w)) for h, w in (
-    ("قناة", "السويس"), ("قناة", "بنما"), ("جيش", "الاحتلال")))
+# head + first word pairs that name a place, not a body: the model, which knows قناة from قناة الجزيرة, tags the
+# canal's name as an organization («قناة [السويس]»); the whole pair is the place
+WATERWAYS = frozenset((normalize_text(h), normalize_text(w)) for h, w in (("قناة", "السويس"), ("قناة", "بنما")))
+# head + first word pairs that name no organization
+NOT_ORGANIZATIONS = WATERWAYS | frozenset((normalize_text(h), normalize_text(w)) for h, w in (("جيش", "الاحتلال"),))
 # head + adjective pairs that name one body with nothing more (every country has its public prosecution)
 NAMED_PAIRS = frozenset((normalize_text(h), normalize_text(w)) for h, w in (("نيابة", "العامة"),))
 # first chain words that make a generic body, not a named one (مجلس الإدارة = the board of directors)
@@ -175,15 +178,24 @@ class OrgPhraseRule:
         for sent in doc.sentences:
             i = sent.first_token
             while i < sent.last_token:
+                if self._waterway_at(doc, i, sent.last_token):
+                    added.append((i, i + 2, "LOC"))
+                    i += 2
+                    continue
                 span = self._phrase_at(doc, i, sent.last_token, starts, place_starts, org_starts, org_words)
                 if span is None:
                     i += 1
                     continue
-                added.append(span)
+                added.append((*span, "ORG"))
                 i = span[1]
-        for a, b in added:
-            self._add(doc, a, b)
+        for a, b, label in added:
+            self._add(doc, a, b, label)
         return doc
+
+    @staticmethod
+    def _waterway_at(doc: Document, i: int, stop: int) -> bool:
+        head = _head_form(doc.tokens[i].norm)
+        return head is not None and i + 1 < stop and (head[0], doc.tokens[i + 1].norm) in WATERWAYS
 
     def _phrase_at(self, doc: Document, i: int, stop: int, starts: dict[int, int],
                    place_starts: set[int] = frozenset(), org_starts: set[int] = frozenset(),
@@ -307,12 +319,12 @@ class OrgPhraseRule:
         return None
 
     @staticmethod
-    def _add(doc: Document, a: int, b: int) -> None:
+    def _add(doc: Document, a: int, b: int, label: str = "ORG") -> None:
         start, end = doc.tokens[a].start, doc.tokens[b - 1].end
         for c in doc.candidates:
-            if c.label == "ORG" and start <= c.start < doc.tokens[a].end and c.end >= end:
+            if c.label == label and start <= c.start < doc.tokens[a].end and c.end >= end:
                 return  # the model already has it (or more), perhaps without the proclitic
         kept = [c for c in doc.candidates
                 if c.label == "DATE" or not (start <= c.start and c.end <= end)]
         doc.candidates[:] = kept
-        doc.candidates.append(Entity(start, end, "ORG", RULE_SCORE, "rule", attrs={"rule": "org_phrases"}))
+        doc.candidates.append(Entity(start, end, label, RULE_SCORE, "rule", attrs={"rule": "org_phrases"}))
