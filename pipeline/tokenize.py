@@ -4,7 +4,8 @@ Words are runs of letters and marks; numbers keep inner separators (3.5, 07/06/2
 2025-2028) but a final dot is punctuation (``2024.`` -> ``2024`` ``.``); every other
 non-space character is a token of its own. Sentences end after . ! ? ؟ … or at a
 line break, and are cut at ``max_sentence_tokens`` so one run-on "sentence" of
-thousands of words cannot stall a model.
+thousands of words cannot stall a model. The dots of a spelled acronym («إف. بي. آي»)
+end no sentence.
 """
 from __future__ import annotations
 
@@ -12,10 +13,14 @@ import regex
 
 from .clitics import split_proclitics
 from .document import Document, Sentence, Token
-from .normalize import Normalizer
+from .normalize import Normalizer, normalize_text
 
 TOKEN_PATTERN = regex.compile(r"[\p{L}\p{M}]+|\d+(?:[.,:/\-]\d+)*|[^\s\p{L}\p{M}\d]")
 SENTENCE_END = frozenset(".!?؟…")
+# Latin letters spelled in Arabic (normalized), as acronyms write them with dots: «إف. بي. آي», «بي. بي. سي»
+LETTER_NAMES = frozenset(normalize_text(w) for w in """إيه أي إي بي سي دي إف جي إتش آي جيه كيه كي إل إم إن أو كيو
+آر إس تي يو في دبليو إكس واي زد زي""".split())
+_NEXT_WORD = regex.compile(r"\s*([\p{L}\p{M}]+)")
 
 
 class Tokenizer:
@@ -53,7 +58,8 @@ class Tokenizer:
             else:
                 spans.append((nstart, nend))
                 words.append(word)
-            if word in SENTENCE_END or len(spans) - sent_first >= max_tokens:
+            if (word in SENTENCE_END and not (word == "." and self._acronym_dot(words, spans, ntext, nend))) \
+                    or len(spans) - sent_first >= max_tokens:
                 bounds.append((sent_first, len(spans)))
                 sent_first = len(spans)
         if sent_first < len(spans):
@@ -62,6 +68,19 @@ class Tokenizer:
         doc.tokens = tokens
         doc.sentences = [Sentence(tokens[first].start, tokens[end - 1].end, first, end) for first, end in bounds]
         return doc
+
+    @staticmethod
+    def _acronym_dot(words: list[str], spans: list[tuple[int, int]], ntext: str, nend: int) -> bool:
+        """The dot just appended follows a spelled letter and another comes next, inside an acronym: «بي. بي. سي»,
+        «إف.أيه». One letter word with a dot after it may end a sentence (…عبر بي. في المقابل), so the run needs
+        a letter and its dot before this one, or no space before the next letter, or a dot after it."""
+        if len(words) < 2 or words[-2] not in LETTER_NAMES or spans[-2][1] != spans[-1][0]:
+            return False
+        m = _NEXT_WORD.match(ntext, nend)
+        if m is None or m.group(1) not in LETTER_NAMES:
+            return False
+        inside = len(words) >= 4 and words[-3] == "." and words[-4] in LETTER_NAMES
+        return inside or m.start(1) == nend or ntext.startswith(".", m.end(1))
 
     @staticmethod
     def _add_pieces(spans: list[tuple[int, int]], words: list[str], word: str, nstart: int) -> None:

@@ -317,6 +317,19 @@ def test_a_currency_after_an_amount_is_not_a_club():
     assert run("دفع 500 دولار", 2, "MISC") == "MISC"
 
 
+def test_spans_over_a_dotted_acronym_become_one():
+    from pipeline.normalize import normalize_text
+    from pipeline.recognize.model import join_spelled_acronyms
+
+    words = [normalize_text(w) for w in "أصدرت “ إف . بي . آي ” مذكرة".split()]
+    got = join_spelled_acronyms(words, [(2, 4, "ORG", 0.6), (4, 6, "ORG", 0.7)])
+    assert got == [(2, 7, "ORG", 0.7)]  # إف . بي . آي, without a trailing dot
+    words = [normalize_text(w) for w in "رفعت إكسان بي . إن . بي باريبا تقديرها".split()]
+    assert join_spelled_acronyms(words, [(1, 3, "ORG", 0.9), (6, 8, "ORG", 0.6)]) == [(1, 8, "ORG", 0.9)]
+    words = [normalize_text(w) for w in "وصل إلى بي . ثم عاد".split()]  # one letter: no acronym
+    assert join_spelled_acronyms(words, [(2, 3, "ORG", 0.6)]) == [(2, 3, "ORG", 0.6)]
+
+
 def test_the_recognizer_repairs_person_names_end_to_end():
     from pipeline.pipeline import Pipeline
 

@@ -29,6 +29,14 @@ def test_sentences_end_at_punctuation_and_line_breaks():
     assert doc.sentence_index(doc.text.index("ثانية")) == 1
 
 
+def test_the_dots_of_a_spelled_acronym_end_no_sentence():
+    doc, _ = tokens("أصدرت “إف. بي. آي” مذكرة. وقالت بي.بي.سي إن الرئيس وصل إلى بي. ثم عاد")
+    texts = [doc.text[s.start:s.end] for s in doc.sentences]
+    assert texts == ["أصدرت “إف. بي. آي” مذكرة.", "وقالت بي.بي.سي إن الرئيس وصل إلى بي.", "ثم عاد"]
+    doc, _ = tokens("انتهى اللقاء في. بي")  # a dot after a space-separated letter word: one letter is no acronym
+    assert len(doc.sentences) == 2
+
+
 def test_run_on_sentence_is_cut():
     doc, _ = tokens(" ".join(["كلمة"] * 450), max_sentence_tokens=200)
     assert [s.last_token - s.first_token for s in doc.sentences] == [200, 200, 50]

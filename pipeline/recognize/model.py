@@ -31,6 +31,7 @@ from pipeline.normalize import normalize_text
 from pipeline.recognize.date_lexicon import NUMBER_WORDS
 from pipeline.recognize.gazetteer import is_place_nisba, place_names
 from pipeline.stage import BatchStage
+from pipeline.tokenize import LETTER_NAMES
 
 FORMAT_VERSION = 1
 LABELS = ("PER", "ORG", "LOC", "MISC")
@@ -1282,6 +1283,35 @@ def _currency_context(words: Sequence[str], i: int) -> bool:
     return len(nxt) >= 5 and nxt.endswith("ي") and nxt.isalpha()
 
 
+def join_spelled_acronyms(words: Sequence[str], spans: list[SpanPred]) -> list[SpanPred]:
+    """Spans over the letters of a dotted acronym («إف. بي. آي»: إف . بي . آي as tokens) become one span over all
+    its letters and what those spans took beside it, with the label of the most confident of them; the model tags
+    each letter and its dot on their own."""
+    if "." not in words or not spans:
+        return spans
+    out = list(spans)
+    i = 0
+    while i < len(words) - 2:
+        end = i
+        while end + 2 < len(words) and words[end] in LETTER_NAMES and words[end + 1] == "." \
+                and words[end + 2] in LETTER_NAMES:
+            end += 2
+        if end == i:
+            i += 1
+            continue
+        # spans over any of its letters, and the words they take on either side (إكسان [بي.إن.بي] باريبا)
+        touching = [sp for sp in out if sp[0] <= end and sp[1] > i]
+        if touching:
+            best = max(touching, key=lambda sp: sp[3])
+            a = min(i, *(sp[0] for sp in touching))
+            b = max(end + 1, *(sp[1] for sp in touching))
+            if words[b - 1] == ".":
+                b -= 1  # the acronym's last dot
+            out = [sp for sp in out if sp not in touching] + [(a, b, best[2], best[3])]
+        i = end + 1
+    return sorted(out)
+
+
 def join_linked_names(spans: list[SpanPred], words: Sequence[str]) -> list[SpanPred]:
     """Two person spans with a joining word between them are one name: [سلمان بن عبدالعزيز آل] [سعود] (the model
     starts a new name after آل or بن when the next word is a name it knows on its own)."""
@@ -1390,9 +1420,9 @@ class EntityRecognizer(BatchStage):
         return out
 
     def _repair_names(self, words: Sequence[str], spans: list[SpanPred]) -> list[SpanPred]:
-        """Currencies after amounts made MISC; person spans cut where a name cannot go on, joined over آل/بن,
-        then completed (see each function)."""
-        spans = relabel_currencies(words, spans)
+        """Currencies after amounts made MISC, dotted acronyms joined; person spans cut where a name cannot go
+        on, joined over آل/بن, then completed (see each function)."""
+        spans = join_spelled_acronyms(words, relabel_currencies(words, spans))
         if not any(label == "PER" for _, _, label, _ in spans):
             return spans
         spans = join_linked_names(trim_names(words, spans, **self._completion), words)
