@@ -99,6 +99,22 @@ def test_grammar_ends_the_chain():
     assert got == {"جامعة عين شمس"}
 
 
+def test_a_purpose_clause_is_not_a_complement():
+    assert orgs("ودعت وزارة العمل لإعادة النظر في القرار") == {"وزارة العمل"}
+    assert orgs("وتسعى هيئة المدن الاقتصادية لتحقيق الأهداف") == {"هيئة المدن الاقتصادية"}
+    assert orgs("وأكد أن لجنة الانضباط لأنها المرجع") == {"لجنة الانضباط"}  # a conjunction ends the chain
+    assert orgs("وتدخلت شرطة الاحتلال لحمايته") == set()  # a pronoun on the complement
+    got = orgs("طور باحثون في جامعة تافتس لتركيب الرجل الصناعية")  # after a rare word: its name ends there
+    assert got == {"جامعة تافتس"}
+    got = orgs("التزام بنك المغرب لأحكام الشريعة", [("المغرب", "LOC", "model")])  # after a place
+    assert got == {"بنك المغرب"}
+    # after a known body, and after a company's name, the complement is the name's
+    got = orgs("قالت مفوضية الأمم المتحدة لشؤون اللاجئين", [("الأمم المتحدة", "ORG", "gazetteer")])
+    assert got == {"مفوضية الأمم المتحدة لشؤون اللاجئين"}
+    assert orgs("أعلنت شركة تبوك لإنتاج المحاصيل", [("تبوك", "LOC", "model")]) == {"شركة تبوك لإنتاج المحاصيل"}
+    assert orgs("وقالت كلية كومنجز للطب البيطري إن") == {"كلية كومنجز للطب البيطري"}  # ل fused with the article
+
+
 def test_named_exceptions_and_weak_heads():
     assert orgs("عبرت السفينة قناة السويس", [("السويس", "LOC", "model")]) == set()
     # the canal is the place, whatever the model made of its name; a channel named after a city stays a channel

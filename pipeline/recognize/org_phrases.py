@@ -70,7 +70,16 @@ STOP_WORDS = _norm_set("""
 خلال حول ضد عبر بعد قبل امام ضمن حسب يوم سنة عام وسط داخل خارج نحو لصالح بشأن تجاه
 شمال جنوب شرق غرب شمالي جنوبي شرقي غربي التابع التابعة المعني المعنية المسؤول المسؤولة المكلف المكلفة
 للمرة لأول لآخر ليتم لتتم ليكون لتكون ليصبح لتصبح الأسبوع الشهر
+لأن لأنه لأنها لأنهم لكي لكافة لغرض لنظيره لنظيرته لنظيرتها
 """)
+# heads after whose name a ل-complement is still the name (شركة تبوك لإنتاج المحاصيل)
+COMPANY_HEADS = _norm_set("شركة مؤسسة مجموعة")
+# words that start like ل + a verb (لينجح, ليصل) but continue a company's name
+NAME_WORDS_LI = _norm_set("ليمتد ليميتد")
+# ل + a verbal noun that says what the body does next, not what it is for: «دعت وزارة العمل | لإعادة النظر»,
+# «تسعى هيئة المدن الاقتصادية | لتحقيق الأهداف» (names say لمكافحة, لرعاية, لحماية, لتنمية ...)
+PURPOSE_WORDS = _norm_set("""لإعادة لتحقيق لتحديد لشراء لتفادي لإحراج لاتخاذ لتلقي لتقديم لإقامة لشغل لزيارة لحشد
+لملاحقة لتقنين لمحاربة لمناقشة لبحث لدراسة لمتابعة لتنفيذ لاستكمال لاستقبال لمواجهة لمنع لإنهاء لضمان""")
 # nisbas of no single place that still name one body: المؤتمر الإسلامي, الاتحاد الأفريقي, البنك الدولي
 WIDE_NISBAS = _norm_set("العربي العربية الإسلامي الإسلامية الدولي الدولية العالمي العالمية الأفريقي الأفريقية "
                         "الإفريقي الإفريقية الآسيوي الآسيوية الخليجي الخليجية الأوروبي الأوروبية الأممي الأممية")
@@ -226,6 +235,7 @@ class OrgPhraseRule:
         if strict and i + 1 < stop and doc.tokens[i + 1].norm in ORDINALS:
             return None  # «المركز الأول»: a ranking
         state, j, end, pending, lam = HEAD, i + 1, None, 0, False
+        name_is_org = False  # the NAME taken whole is a known body (الأمم المتحدة), not a place or a person
         nisbas = 0  # adjectives in the chain
         specific = national = national_place = False  # national_place: a country's or city's nisba, not الدولي
         while j < stop and j - i <= MAX_CHAIN:
@@ -243,6 +253,7 @@ class OrgPhraseRule:
                     break
                 owner_first = j == i + 1 and ((noun in DISTRICT_HEADS and j in place_starts)
                                               or (noun in BRANCH_HEADS and j in org_starts))
+                name_is_org = j in org_starts
                 j = starts[j]
                 state, end, specific, pending = NAME, j, not owner_first, 0
                 continue
@@ -278,14 +289,19 @@ class OrgPhraseRule:
                 # follows (مركز أسبار للدراسات)
                 state, end, specific = NAME, j + 1, not strict
             elif (state in (NOUN, ADJ) or (state == NAME and not definite)) and not lam and w.startswith("لل") \
-                    and len(w) >= 5 and not _before_ala(doc, j, stop):
+                    and len(w) >= 4 and not _before_ala(doc, j, stop):
                 # للتأمين: a ل-complement after the chain's first words opens a genitive chain of its own; it is a
                 # noun (للتربية والعلم), even when it looks like a nisba (تربية, تنمية end like عربية)
                 state, end, specific = NOUN, j + 1, True
-            elif ((state in (NOUN, ADJ) or (state == NAME and not definite)) and not lam and w.startswith("ل")
-                  and len(w) >= 4 and not _before_ala(doc, j, stop) and not (len(w) >= 6 and w.endswith(("ها", "هم")))):
-                # لشؤون (المرأة), لكرة (القدم), مفوضية الأمم المتحدة لشؤون (اللاجئين): needs its definite noun; one
-                # with a pronoun (لفحصها, لدعمهم) is a purpose clause
+            elif ((state in (NOUN, ADJ) or (state == NAME and not definite and (name_is_org or noun in COMPANY_HEADS)))
+                  and not lam and w.startswith("ل") and len(w) >= 4 and w not in PURPOSE_WORDS
+                  and not (w.startswith("لي") and w not in NAME_WORDS_LI)
+                  and not _before_ala(doc, j, stop) and not (len(w) >= 6 and w.endswith(("ها", "هم", "ته")))):
+                # لشؤون (المرأة), لكرة (القدم), مفوضية الأمم المتحدة لشؤون (اللاجئين): needs its definite noun. A
+                # purpose clause is not one: a pronoun on it (لفحصها, لدعمهم, لحمايته), a verb (لينجح), a verbal
+                # noun of what comes next (PURPOSE_WORDS), or after a name that is a place or a rare word
+                # («بنك المغرب | لأحكام الشريعة», «جامعة تافتس | لتركيب ...»); after a known body it is its remit,
+                # and a company names itself that way (شركة مصر لإنتاج الأسمدة, مؤسسة حسن شربتلي لخدمة المجتمع)
                 lam = True
             elif state in (HEAD, CONSTRUCT) and not definite and pending < 2 and len(w) >= 3 and w[0] not in "وبل":
                 state, pending = CONSTRUCT, pending + 1  # an indefinite construct noun: سوق رأس المال
