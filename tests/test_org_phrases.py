@@ -115,6 +115,22 @@ def test_a_purpose_clause_is_not_a_complement():
     assert orgs("وقالت كلية كومنجز للطب البيطري إن") == {"كلية كومنجز للطب البيطري"}  # ل fused with the article
 
 
+def test_a_name_inside_a_definite_heads_chain_is_part_of_it():
+    got = orgs("قال رئيس البنك الأهلي المصري إن", [("الأهلي المصري", "ORG", "gazetteer")])
+    assert got == {"البنك الأهلي المصري"}  # the club's listed name inside the bank's
+    got = orgs("أعلنت الهيئة السعودية للحياة الفطرية أمس", [("السعودية", "LOC", "model")])
+    assert got == {"الهيئة السعودية للحياة الفطرية"}
+    assert orgs("فاز النادي الأهلي على", [("الأهلي", "ORG", "model")]) == {"الأهلي"}  # one adjective: the model's
+
+
+def test_the_heads_adjectives_agree_with_it():
+    assert orgs("خدمات وزارة الداخلية الإلكتروني الجديد") == {"وزارة الداخلية"}
+    assert orgs("لتذاكر فريق النادي الأهلي الموسمية", [("الأهلي", "ORG", "model")]) == {"الأهلي"}
+    assert orgs("أعلنت المؤسسة المالية الكبرى أن") == {"المؤسسة المالية الكبرى"}  # الكبرى is feminine
+    got = orgs("باحث في مركز الأهرام للدراسات السياسية والاستراتيجية .", [("الأهرام", "ORG", "model")])
+    assert got == {"مركز الأهرام للدراسات السياسية والاستراتيجية"}  # after a complement: its own adjectives
+
+
 def test_named_exceptions_and_weak_heads():
     assert orgs("عبرت السفينة قناة السويس", [("السويس", "LOC", "model")]) == set()
     # the canal is the place, whatever the model made of its name; a channel named after a city stays a channel

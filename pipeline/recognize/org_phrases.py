@@ -236,6 +236,7 @@ class OrgPhraseRule:
             return None  # «المركز الأول»: a ranking
         state, j, end, pending, lam = HEAD, i + 1, None, 0, False
         name_is_org = False  # the NAME taken whole is a known body (الأمم المتحدة), not a place or a person
+        head_adjectives = True  # the chain so far is the head and its own adjectives (they agree with it)
         nisbas = 0  # adjectives in the chain
         specific = national = national_place = False  # national_place: a country's or city's nisba, not الدولي
         while j < stop and j - i <= MAX_CHAIN:
@@ -246,7 +247,10 @@ class OrgPhraseRule:
             # a one-word organization at a لل-complement is the chain's tail the model split off
             # («الوكالة العربية السورية | للأنباء»); a place or a person there is not (للعراق, شبكة الدعم للأسد)
             split_tail = state in (NOUN, ADJ) and not lam and w.startswith("لل") and j in org_words
-            if j in starts and not split_tail and not (as_adjective and starts[j] == j + 1):  # a recognized name: taken whole, right after the head or construct nouns only
+            # a name that starts with an adjective agreeing with a definite head is the head's chain: «البنك
+            # [الأهلي المصري]» (a club's name inside the bank's), «الحزب [الديمقراطي الكردستاني]»
+            head_adjective = state == HEAD and definite and _is_nisba(w)
+            if j in starts and not split_tail and not head_adjective and not (as_adjective and starts[j] == j + 1):  # a recognized name: taken whole, right after the head or construct nouns only
                 if state not in (HEAD, CONSTRUCT) or lam or (state == HEAD and definite) or w.startswith(CLITIC_ARTICLE):
                     break  # «… التابعة [لمنظمة …]», «جامعة عين شمس [بالقاهرة]»: the next phrase; «الجمعية [عمر]»
                 if strict and state == CONSTRUCT:
@@ -254,6 +258,7 @@ class OrgPhraseRule:
                 owner_first = j == i + 1 and ((noun in DISTRICT_HEADS and j in place_starts)
                                               or (noun in BRANCH_HEADS and j in org_starts))
                 name_is_org = j in org_starts
+                head_adjectives = False
                 j = starts[j]
                 state, end, specific, pending = NAME, j, not owner_first, 0
                 continue
@@ -270,10 +275,13 @@ class OrgPhraseRule:
                     break  # a definite noun takes no genitive: the chain ended before this word
                 if state == HEAD and definite and not (is_adj or word.endswith(("ي", "يه"))):
                     break  # nor does a definite head: «المركز | المساندة»; الصحي, الفني are short nisbas
-                if state == HEAD and is_adj and _is_nisba(word) and noun.endswith("ه") != word.endswith("ه"):
-                    break  # no gender agreement with the head: «ممثل الحركة | الصيني» (a Chinese action actor)
+                if (state == HEAD or (state == ADJ and head_adjectives)) and is_adj and _is_nisba(word) \
+                        and word not in ADJECTIVES and noun.endswith("ه") != word.endswith("ه"):
+                    break  # no gender agreement with the head: «ممثل الحركة | الصيني» (a Chinese action actor),
+                    # «لتذاكر فريق النادي الأهلي | الموسمية» (the tickets' adjective); الكبرى ends like a nisba
                 if coordinated and state == ADJ and not is_adj:
                     break  # «المؤسسة العسكرية | والجهاز الأمني»: a second body, not a coordinated name part
+                head_adjectives = head_adjectives and is_adj and not lam and not coordinated
                 state, end, pending = (ADJ if is_adj else NOUN), j + 1, 0
                 nisbas += is_adj
                 if _is_nisba(word):  # العراقي (العراق), السعودي (السعودية); الدولي, الإسلامي only for national
@@ -307,6 +315,8 @@ class OrgPhraseRule:
                 state, pending = CONSTRUCT, pending + 1  # an indefinite construct noun: سوق رأس المال
             else:
                 break
+            if state != ADJ or lam:
+                head_adjectives = False  # a noun, a name or a complement came between the head and what follows
             j += 1
         if end is None:
             return None
