@@ -97,6 +97,8 @@ FAMILY_NISBA_MAX_COUNT = 40
 FEMININE_MAX_COUNT = 3  # the lexicon keeps words seen 3 times or more: 3 is "hardly ever"
 # blessings that follow a name, not part of it: سعود ـ حفظه الله, عمر رضي الله عنه, طيب الله ثراه (before الله only)
 BLESSING_WORDS = _norm_set("حفظه حفظها حفظهما حفظهم رحمه رحمها رحمهما رحمهم يرحمه يرحمها يرحمهم رضي طيب")
+# words that describe the person before the name, never part of it (ANERcorp: الراحل O ×8, الفقيد O ×3)
+LEADING_DESCRIPTORS = _norm_set("الراحل الراحلة المرحوم المرحومة الفقيد الفقيدة")
 COMMON_WORD_COUNT = 50  # arwiki uses that make an ordinary word (بالمر's المر has 28: a name's part)
 # a currency after an amount is not a club (ANERcorp's ريال is Real Madrid; Gulf news writes 4.1 مليار ريال
 # hundreds of times a day) but what ANERcorp tags MISC: 500 ألف ريال, الريال اليمني
@@ -1214,13 +1216,16 @@ def complete_names(words: Sequence[str], spans: list[SpanPred], frequencies: dic
 
 def trim_names(words: Sequence[str], spans: list[SpanPred], frequencies: dict[str, int] | None = None,
                places: frozenset[str] = frozenset()) -> list[SpanPred]:
-    """A person span ends before a blessing (سعود [حفظه الله], ابن باز [رحمه الله]) and before a word that is a
-    preposition or و + the article + an ordinary word: محمد بن سلمان [للواء ركن], سطام بن عبدالعزيز [بالخرج], خالد
-    [والملك حسين]. Foreign names may start like that (جوليان بالمر, ريتشارد والتون), so after ب/و the rest must be a
-    title, a place or (with ``frequencies``, arwiki counts) a common word; a لل word is never a name's part."""
+    """A person span starts after "the late" (الراحل, المرحوم) and ends before a blessing (سعود [حفظه الله], ابن باز
+    [رحمه الله]) and before a word that is a preposition or و + the article + an ordinary word: محمد بن سلمان [للواء
+    ركن], سطام بن عبدالعزيز [بالخرج], خالد [والملك حسين]. Foreign names may start like that (جوليان بالمر, ريتشارد
+    والتون), so after ب/و the rest must be a title, a place or (with ``frequencies``, arwiki counts) a common word; a
+    لل word is never a name's part."""
     out = []
     for a, b, label, score in spans:
         if label == "PER":
+            while b - a > 1 and words[a] in LEADING_DESCRIPTORS:
+                a += 1  # «الراحل الباجي قائد السبسي»: "the late" describes him
             for k in range(a + 1, b):
                 if _ends_name_before(words, k, frequencies, places):
                     b = k
