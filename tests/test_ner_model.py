@@ -274,6 +274,9 @@ def test_person_names_end_before_blessings_and_prepositional_words():
     assert run("عن عمر رضي الله عنه", [(1, 4, "PER", 0.9)]) == ["عمر"]
     assert run("وقال الراحل الباجي قائد", [(1, 3, "PER", 0.9)]) == [normalize_text("الباجي")]  # "the late"
     assert run("وقال الراحل إن", [(1, 2, "PER", 0.9)]) == [normalize_text("الراحل")]  # nothing left: kept
+    assert run("مع فيروس كورونا الجديد", [(1, 3, "PER", 0.9)]) == []
+    assert run("وفق مبادئ حسن الجوار", [(2, 4, "PER", 0.9)]) == []
+    assert run("وقال حسن الجوار إن", [(1, 4, "PER", 0.9)]) == [normalize_text("حسن الجوار إن")]  # more than the phrase
     assert run("عباس رضي الشماسي", [(0, 3, "PER", 0.9)]) == [normalize_text("عباس رضي الشماسي")]  # رضي a name there
     assert run("عبدالله بن العباس - رضي الله", [(0, 6, "PER", 0.9)]) == [normalize_text("عبدالله بن العباس")]
     assert run("قال وانغ للصحافيين", [(1, 3, "PER", 0.9)]) == ["وانغ"]  # لل: always a new phrase

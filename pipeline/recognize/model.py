@@ -99,6 +99,11 @@ FEMININE_MAX_COUNT = 3  # the lexicon keeps words seen 3 times or more: 3 is "ha
 BLESSING_WORDS = _norm_set("حفظه حفظها حفظهما حفظهم رحمه رحمها رحمهما رحمهم يرحمه يرحمها يرحمهم رضي طيب")
 # words that describe the person before the name, never part of it (ANERcorp: الراحل O ×8, الفقيد O ×3)
 LEADING_DESCRIPTORS = _norm_set("الراحل الراحلة المرحوم المرحومة الفقيد الفقيدة")
+# first words of a span that is no person: a disease or a storm named after a word the model reads as a name
+# («فيروس كورونا», «إعصار كاترينا»), and «حسن» + a quality (حسن الجوار "good neighbourliness", حسن النية)
+NOT_PERSON_FIRST = _norm_set("فيروس الفيروس جائحة وباء متلازمة إعصار الإعصار عاصفة العاصفة")
+GOOD_WHAT = _norm_set("""الجوار النية الظن الخلق السير السلوك التعامل الأداء الاستقبال الضيافة التنظيم الإدارة
+الحظ التصرف الاستماع الختام""")
 COMMON_WORD_COUNT = 50  # arwiki uses that make an ordinary word (بالمر's المر has 28: a name's part)
 # a currency after an amount is not a club (ANERcorp's ريال is Real Madrid; Gulf news writes 4.1 مليار ريال
 # hundreds of times a day) but what ANERcorp tags MISC: 500 ألف ريال, الريال اليمني
@@ -1216,7 +1221,8 @@ def complete_names(words: Sequence[str], spans: list[SpanPred], frequencies: dic
 
 def trim_names(words: Sequence[str], spans: list[SpanPred], frequencies: dict[str, int] | None = None,
                places: frozenset[str] = frozenset()) -> list[SpanPred]:
-    """A person span starts after "the late" (الراحل, المرحوم) and ends before a blessing (سعود [حفظه الله], ابن باز
+    """A span that names a disease, a storm or a quality (فيروس كورونا, حسن الجوار) is no person. A person span
+    starts after "the late" (الراحل, المرحوم) and ends before a blessing (سعود [حفظه الله], ابن باز
     [رحمه الله]) and before a word that is a preposition or و + the article + an ordinary word: محمد بن سلمان [للواء
     ركن], سطام بن عبدالعزيز [بالخرج], خالد [والملك حسين]. Foreign names may start like that (جوليان بالمر, ريتشارد
     والتون), so after ب/و the rest must be a title, a place or (with ``frequencies``, arwiki counts) a common word; a
@@ -1224,6 +1230,9 @@ def trim_names(words: Sequence[str], spans: list[SpanPred], frequencies: dict[st
     out = []
     for a, b, label, score in spans:
         if label == "PER":
+            if words[a] in NOT_PERSON_FIRST or (b == a + 2 and words[a] in ("حسن", "وحسن", "بحسن")
+                                                 and words[a + 1] in GOOD_WHAT):
+                continue
             while b - a > 1 and words[a] in LEADING_DESCRIPTORS:
                 a += 1  # «الراحل الباجي قائد السبسي»: "the late" describes him
             for k in range(a + 1, b):
