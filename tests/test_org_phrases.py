@@ -131,6 +131,15 @@ def test_the_heads_adjectives_agree_with_it():
     assert got == {"مركز الأهرام للدراسات السياسية والاستراتيجية"}  # after a complement: its own adjectives
 
 
+def test_a_body_named_after_a_titled_person():
+    got = orgs("منومة بمستشفى الأمير محمد بن عبدالعزيز أمس", [("محمد بن عبدالعزيز", "PER", "model")])
+    assert got == {"بمستشفى الأمير محمد بن عبدالعزيز"}  # the proclitic is the finisher's to cut
+    got = orgs("أطلق مركز الملك سلمان للإغاثة حملة", [("سلمان", "PER", "model")])
+    assert got == {"مركز الملك سلمان للإغاثة"}
+    assert orgs("اجتماع تحت رئاسة الأمير فهد بن خالد", [("فهد بن خالد", "PER", "model")]) == set()  # an office
+    assert orgs("زار جامعة الملك أمس") == set()  # the title alone names no one
+
+
 def test_named_exceptions_and_weak_heads():
     assert orgs("عبرت السفينة قناة السويس", [("السويس", "LOC", "model")]) == set()
     # the canal is the place, whatever the model made of its name; a channel named after a city stays a channel

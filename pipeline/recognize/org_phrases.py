@@ -72,6 +72,8 @@ STOP_WORDS = _norm_set("""
 للمرة لأول لآخر ليتم لتتم ليكون لتكون ليصبح لتصبح الأسبوع الشهر
 لأن لأنه لأنها لأنهم لكي لكافة لغرض لنظيره لنظيرته لنظيرتها
 """)
+# titles of the person a body is named after: مستشفى الأمير محمد بن عبدالعزيز, جامعة الملك سعود, مسجد الشيخ زايد
+PATRON_TITLES = _norm_set("الملك الملكة الأمير الأميرة الشيخ الشيخة السلطان الإمام")
 # heads after whose name a ل-complement is still the name (شركة تبوك لإنتاج المحاصيل)
 COMPANY_HEADS = _norm_set("شركة مؤسسة مجموعة")
 # words that start like ل + a verb (لينجح, ليصل) but continue a company's name
@@ -169,6 +171,7 @@ class OrgPhraseRule:
         place_starts = set()  # token indices where a LOC candidate starts
         org_starts = set()  # token indices where an ORG candidate starts
         org_words = set()  # token indices that hold a one-word ORG candidate
+        person_starts = set()  # token indices where a PER candidate starts
         token_starts = [t.start for t in doc.tokens]
         for c in doc.candidates:
             if c.label in NAME_LABELS:
@@ -179,6 +182,8 @@ class OrgPhraseRule:
                     starts[i] = max(starts.get(i, 0), j)
                     if c.label == "LOC":
                         place_starts.add(i)
+                    if c.label == "PER":
+                        person_starts.add(i)
                     if c.label == "ORG":
                         org_starts.add(i)
                         if j == i + 1:
@@ -191,7 +196,8 @@ class OrgPhraseRule:
                     added.append((i, i + 2, "LOC"))
                     i += 2
                     continue
-                span = self._phrase_at(doc, i, sent.last_token, starts, place_starts, org_starts, org_words)
+                span = self._phrase_at(doc, i, sent.last_token, starts, place_starts, org_starts, org_words,
+                                       person_starts)
                 if span is None:
                     i += 1
                     continue
@@ -208,7 +214,7 @@ class OrgPhraseRule:
 
     def _phrase_at(self, doc: Document, i: int, stop: int, starts: dict[int, int],
                    place_starts: set[int] = frozenset(), org_starts: set[int] = frozenset(),
-                   org_words: set[int] = frozenset()) -> tuple[int, int] | None:
+                   org_words: set[int] = frozenset(), person_starts: set[int] = frozenset()) -> tuple[int, int] | None:
         """The phrase [i, end) when token i is a head noun with a name chain, else None.
 
         A small state machine over the chain, after Arabic noun-phrase grammar:
@@ -263,6 +269,11 @@ class OrgPhraseRule:
                 state, end, specific, pending = NAME, j, not owner_first, 0
                 continue
             # the word without و, or with ل fused into the article undone: a title there ends the name (للإمام)
+            if state == HEAD and not definite and noun not in OFFICE_HEADS and w in PATRON_TITLES and j + 1 in person_starts:
+                # a body named after a person with his title: مستشفى الأمير محمد بن عبدالعزيز, جامعة الملك سعود
+                j = starts[j + 1]
+                state, end, specific, pending, head_adjectives = NAME, j, True, 0, False
+                continue
             core = w[1:] if w.startswith("و") and len(w) > 3 else "ال" + w[2:] if w.startswith("لل") else w
             if (not w.isalpha() or w in FUNCTION_WORDS or w in STOP_WORDS or w in SAY_VERBS or core in PER_TITLES
                     or (_head_form(w) is not None and not as_adjective) or (state == HEAD and w in GENERIC_FIRST)):
