@@ -10,8 +10,9 @@ them (جريدة [فلسطين]). A reader of the tables expects the whole organ
 - name: a quoted run right after an indefinite head, or a chain that follows noun-phrase grammar (see
   ``OrgPhraseRule._phrase_at``): definite words, construct nouns before them, ل-complements (للتأمين, لشؤون
   المرأة), و+definite coordinations, recognized names taken whole (بلدية [طولكرم]) and a word arwiki hardly
-  knows right after the head (شركة روتنبرغ); it stops at function words, numbers, punctuation, time words,
-  titles, another head and where the grammar says the noun phrase ended;
+  knows right after the head (شركة روتنبرغ), or a patron's title and name (مستشفى الأمير محمد بن عبدالعزيز);
+  it stops at function words, numbers, punctuation, time words, other titles, another head, a purpose clause
+  (وزارة العمل | لإعادة النظر) and where the grammar says the noun phrase ended;
 - a definite or weak head (المجلس, حركة) also needs a sign that one body is meant — a national nisba, two
   adjectives, a ل-complement or a name — so «المجلس البلدي», «الحركة الطلابية» stay untagged.
 
@@ -268,12 +269,13 @@ class OrgPhraseRule:
                 j = starts[j]
                 state, end, specific, pending = NAME, j, not owner_first, 0
                 continue
-            # the word without و, or with ل fused into the article undone: a title there ends the name (للإمام)
-            if state == HEAD and not definite and noun not in OFFICE_HEADS and w in PATRON_TITLES and j + 1 in person_starts:
+            if (state == HEAD and not definite and noun not in OFFICE_HEADS and w in PATRON_TITLES
+                    and j + 1 in person_starts):
                 # a body named after a person with his title: مستشفى الأمير محمد بن عبدالعزيز, جامعة الملك سعود
                 j = starts[j + 1]
                 state, end, specific, pending, head_adjectives = NAME, j, True, 0, False
                 continue
+            # the word without و, or with ل fused into the article undone: a title there ends the name (للإمام)
             core = w[1:] if w.startswith("و") and len(w) > 3 else "ال" + w[2:] if w.startswith("لل") else w
             if (not w.isalpha() or w in FUNCTION_WORDS or w in STOP_WORDS or w in SAY_VERBS or core in PER_TITLES
                     or (_head_form(w) is not None and not as_adjective) or (state == HEAD and w in GENERIC_FIRST)):
