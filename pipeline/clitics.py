@@ -26,6 +26,9 @@ FUNCTION_WORDS = frozenset("""
 NAMES_LIKE_FUNCTION_WORDS = frozenset({"علي"})
 # A stem must be at least this common before a bare و/ف/ب/ل/ك is cut off (see split_proclitics).
 MIN_STEM_COUNT = 20
+# A word that looks like a proclitic + ال + stem stays whole only if it is at least this common (and more than
+# twice its stem): counts of rarer words are noise (والضالع 3, الضالع under the lexicon's floor).
+MIN_WHOLE_COUNT = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +56,14 @@ def candidate_splits(word: str, min_stem: int = 2) -> list[Split]:
             prefix = conj + prep
             if not prefix or len(stem) < min_stem:
                 continue
-            if prep in ("ل", "ك") and stem.startswith("ل") and not stem.startswith(ARTICLE) and len(stem) > 3:
-                # ل + ال + X is written لل + X: the article's alef is gone.
+            fused = prep == "ل" and stem.startswith("ل") and not stem.startswith(ARTICLE) and len(stem) > 3
+            if fused:
+                # ل + ال + X is written لل + X: the article's alef is gone (after ك it stays: كالوليد, so
+                # كلينتون has no such reading).
                 out.append(Split(prefix, stem, ARTICLE + stem[1:]))
             out.append(Split(prefix, stem, stem))
+            if fused:  # ... and ل + ال + لX drops one ل too: للجنة is ل + اللجنة
+                out.append(Split(prefix, stem, ARTICLE + stem))
     out.sort(key=lambda s: -len(s.prefix))
     out.append(Split("", word, word))
     return out
@@ -67,7 +74,9 @@ def split_proclitics(word: str, frequencies: Mapping[str, int] | None = None,
     """Best reading of a normalized word as proclitics + stem.
 
     A prefix is cut when what remains starts with the article (والقاهرة,
-    بالمنظمة), or before a fused لل (للوليد: cut ل, canonical الوليد). Otherwise the word is
+    بالمنظمة), or before a fused لل (للوليد: cut ل, canonical الوليد); with ``frequencies``, only when
+    the word is not clearly commoner than that reading (كاليفورنيا stays whole), and for لل the commonest
+    (لليبيا is ل + ليبيا, للجنة is ل + اللجنة: see _lam_reading). Otherwise the word is
     cut only when ``frequencies`` (word counts from a large corpus) show the stem
     is much more common than the whole word: ولندن -> لندن and لمنظمة -> منظمة,
     while وليد, لبنان and بغداد stay whole. Without counts such words stay whole.
@@ -84,13 +93,32 @@ def split_proclitics(word: str, frequencies: Mapping[str, int] | None = None,
             break
         stem = split.stem
         if stem.startswith(ARTICLE) and len(stem) >= 4:
-            return split
+            # a name may start with what looks like a proclitic + ال: كاليفورنيا, بالتيمور, والتر; where counts are
+            # known, a word clearly commoner than its stem stays whole
+            if frequencies is None or word_count < max(2 * frequencies.get(stem, 0), MIN_WHOLE_COUNT):
+                return split
+            continue
         if split.canonical != stem:  # fused لل + stem: word-initial لل is ل + ال
             if len(stem) >= 4:
-                return split
+                return split if frequencies is None else _lam_reading(split, frequencies)
             continue
         if frequencies is None or any(c not in bare_prefixes for c in split.prefix):
             continue
         if len(stem) >= 3 and stem not in FUNCTION_WORDS and frequencies.get(stem, 0) > max(2 * word_count, MIN_STEM_COUNT):
             return split
     return Split("", word, word)
+
+
+def _lam_reading(split: Split, frequencies: Mapping[str, int]) -> Split:
+    """The reading of a word-initial لل (``split`` is its ل + ال + X reading) that the corpus counts favour:
+    ل + ال + X (للوليد → الوليد), ل + ال + لX (للجنة → اللجنة) or ل + لX, no article (لليبيا → ليبيا).
+    The last is the text's ل cut off, so it needs the article readings to be rare beside it: words that take
+    no article (names of countries and cities) have no article form in the corpus at all."""
+    stem = split.stem
+    after_article = frequencies.get(split.canonical, 0)
+    lam_word_with_article = frequencies.get(ARTICLE + stem, 0)
+    if frequencies.get(stem, 0) > 5 * max(after_article, lam_word_with_article):
+        return Split(split.prefix, stem, stem)
+    if lam_word_with_article > after_article:
+        return Split(split.prefix, stem, ARTICLE + stem)
+    return split

@@ -41,3 +41,29 @@ def test_names_and_function_words_are_not_cut(word):
 
 def test_conjunction_still_cut_before_a_name():
     assert split_proclitics("وفيصل", {"فيصل": 367, "وفيصل": 3}, bare_prefixes="و").stem == "فيصل"
+
+
+# counts as in the shipped lexicon (arwiki 2017): names that look like a proclitic + the article
+NAME_COUNTS = {"كاليفورنيا": 528, "والتر": 87, "بالتيمور": 43, "القاهره": 3576, "والقاهره": 90, "والضالع": 3,
+               "ليبيا": 676, "لليبيا": 23, "لجنه": 993, "اللجنه": 798, "الجنه": 227, "الوليد": 352, "لوليد": 3}
+
+
+@pytest.mark.parametrize("word, prefix, stem, canonical", [
+    ("كاليفورنيا", "", "كاليفورنيا", "كاليفورنيا"),  # a name far commoner than «اليفورنيا»
+    ("والتر", "", "والتر", "والتر"),
+    ("بالتيمور", "", "بالتيمور", "بالتيمور"),
+    ("والقاهره", "و", "القاهره", "القاهره"),
+    ("والضالع", "و", "الضالع", "الضالع"),  # too rare to outvote the article reading
+    ("لليبيا", "ل", "ليبيا", "ليبيا"),  # ل + a name without the article: the ل is cut from the text
+    ("للجنه", "ل", "لجنه", "اللجنه"),  # ل + اللجنة, not ل + الجنة
+    ("للوليد", "ل", "لوليد", "الوليد"),
+])
+def test_article_and_lam_readings_follow_the_counts(word, prefix, stem, canonical):
+    split = split_proclitics(word, NAME_COUNTS)
+    assert (split.prefix, split.stem, split.canonical) == (prefix, stem, canonical)
+
+
+def test_kaf_has_no_fused_article_reading():
+    # ك + ال keeps its alef (كالوليد), so كلينتون is never read as «ك + الينتون»
+    assert all(s.canonical != "الينتون" for s in candidate_splits("كلينتون"))
+    assert split_proclitics("كلينتون", {}).prefix == ""

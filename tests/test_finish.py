@@ -97,3 +97,12 @@ def test_conjunction_cut_before_ali():
     text = "سجل الأهداف موسى مدخلي وعلي عواجي"
     doc = finish(text, [span(text, "وعلي عواجي", "PER")])
     assert [(doc.text[e.start:e.end], e.canonical) for e in doc.entities] == [("علي عواجي", "علي عواجي")]
+
+
+def test_place_names_that_look_like_proclitic_and_article_stay_whole():
+    from pipeline.pipeline import Pipeline, default_config
+
+    doc = Pipeline.from_config(default_config())("اندلعت حرائق في ولاية كاليفورنيا. ووجه الوزير دعوة لليبيا.")
+    got = {(e.label, doc.text[e.start:e.end], e.canonical) for e in doc.entities}
+    assert ("LOC", "كاليفورنيا", "كاليفورنيا") in got
+    assert ("LOC", "ليبيا", "ليبيا") in got
