@@ -83,7 +83,7 @@ def main() -> None:
     for stage in args.without:
         variants[f"without {stage}"] = {"drop": {stage}}
     if args.model_only:
-        variants["model only"] = {"drop": {"gazetteer", "org_phrases", "appositions", "dates"}}
+        variants["model only"] = {"drop": {"gazetteer", "org_phrases", "place_heads", "appositions", "dates"}}
     totals: dict[str, tuple[list, list]] = {name: ([], []) for name in variants}
     errors: Counter = Counter()
     for k in folds:

@@ -23,6 +23,7 @@ STAGES: dict[str, str] = {
     "gazetteer": "pipeline.recognize.gazetteer:GazetteerRecognizer",
     "appositions": "pipeline.recognize.appositions:TitleAppositionRule",
     "org_phrases": "pipeline.recognize.org_phrases:OrgPhraseRule",
+    "place_heads": "pipeline.recognize.place_heads:PlaceHeadRule",
     "finisher": "pipeline.finish:EntityFinisher",
 }
 
@@ -57,6 +58,8 @@ def default_config(
         stages.append({"name": "gazetteer"})
     if ner and "ORG" in types:
         stages.append({"name": "org_phrases"})
+    if ner and "LOC" in types:
+        stages.append({"name": "place_heads"})
     if ner and "PER" in types:
         stages.append({"name": "appositions"})
     if dates and "DATE" in types:
@@ -80,7 +83,7 @@ class Pipeline:
 
     @classmethod
     def default(cls, **options: Any) -> "Pipeline":
-        """normalizer → tokenizer → ner → gazetteer → org_phrases → appositions → dates → finisher (see ``default_config``)."""
+        """normalizer → tokenizer → ner → gazetteer → org_phrases → place_heads → appositions → dates → finisher (see ``default_config``)."""
         return cls.from_config(default_config(**options))
 
     @property

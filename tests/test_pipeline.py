@@ -59,7 +59,8 @@ def test_unknown_stage_and_default_config():
     with pytest.raises(ValueError, match="unknown stage"):
         build_stage("nope")
     names = [s["name"] for s in default_config()["stages"]]
-    assert names == ["normalizer", "tokenizer", "ner", "gazetteer", "org_phrases", "appositions", "dates", "finisher"]
+    assert names == ["normalizer", "tokenizer", "ner", "gazetteer", "org_phrases", "place_heads", "appositions", "dates",
+                     "finisher"]
     assert [s["name"] for s in default_config(types=["DATE"])["stages"]] == [
         "normalizer", "tokenizer", "dates", "finisher"]
 

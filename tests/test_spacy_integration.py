@@ -26,8 +26,8 @@ TEXTS = [
 CONFIG = textwrap.dedent("""
     [nlp]
     lang = "ar"
-    pipeline = ["arabic_normalizer", "arabic_ner", "arabic_gazetteer", "arabic_org_phrases", "arabic_appositions",
-                "arabic_dates", "arabic_entity_finisher"]
+    pipeline = ["arabic_normalizer", "arabic_ner", "arabic_gazetteer", "arabic_org_phrases", "arabic_place_heads",
+                "arabic_appositions", "arabic_dates", "arabic_entity_finisher"]
 
     [nlp.tokenizer]
     @tokenizers = "arabic_tokenizer"
@@ -47,6 +47,9 @@ CONFIG = textwrap.dedent("""
 
     [components.arabic_org_phrases]
     factory = "arabic_org_phrases"
+
+    [components.arabic_place_heads]
+    factory = "arabic_place_heads"
 
     [components.arabic_appositions]
     factory = "arabic_appositions"
@@ -91,7 +94,7 @@ def test_entry_points_register_everything_without_importing_our_module():
 def test_pipeline_from_cfg_file_matches_pipeline_default(nlp_from_cfg):
     nlp = nlp_from_cfg
     assert nlp.pipe_names == ["arabic_normalizer", "arabic_ner", "arabic_gazetteer", "arabic_org_phrases",
-                              "arabic_appositions", "arabic_dates", "arabic_entity_finisher"]
+                              "arabic_place_heads", "arabic_appositions", "arabic_dates", "arabic_entity_finisher"]
     ours = Pipeline.default()
     for text in TEXTS:
         doc = nlp(text)

@@ -132,7 +132,7 @@ def score_anercorp(shared: Path, model: str | None) -> None:
         return
     sents = [([normalize_text(w) for w in words], tags) for words, tags in read_conll(path)]
     config = default_config(types=CONLL_TYPES + ("DATE",), model_dir=model)
-    variants = [("model + finisher", {"gazetteer", "org_phrases", "appositions", "dates"}),
+    variants = [("model + finisher", {"gazetteer", "org_phrases", "place_heads", "appositions", "dates"}),
                 ("pipeline without org_phrases", {"org_phrases"})]
     for title, drop in variants:
         nlp = Pipeline.from_config({"stages": [s for s in config["stages"] if s["name"] not in drop]})

@@ -5,8 +5,8 @@ pyproject.toml), so once the package is installed nothing needs importing by han
 
     import spacy
     nlp = spacy.blank("ar", config={"nlp": {"tokenizer": {"@tokenizers": "arabic_tokenizer"}}})
-    for name in ("arabic_normalizer", "arabic_ner", "arabic_gazetteer", "arabic_org_phrases", "arabic_appositions",
-                 "arabic_dates", "arabic_entity_finisher"):
+    for name in ("arabic_normalizer", "arabic_ner", "arabic_gazetteer", "arabic_org_phrases", "arabic_place_heads",
+                 "arabic_appositions", "arabic_dates", "arabic_entity_finisher"):
         nlp.add_pipe(name)
     doc = nlp("...")
     [(e.text, e.label_, e._.canonical, e._.value) for e in doc.ents]
@@ -45,8 +45,8 @@ DOC_KEY = "arabic_ner.document"  # doc.user_data key of the shared Document whil
 SPANS_KEY = "arabic_entities"
 SPAN_EXTENSIONS = ("value", "canonical", "score", "source", "hijri")
 # The stage order of Pipeline.default(), as spaCy component names.
-DEFAULT_COMPONENTS = ("arabic_normalizer", "arabic_ner", "arabic_gazetteer", "arabic_org_phrases", "arabic_appositions",
-                      "arabic_dates", "arabic_entity_finisher")
+DEFAULT_COMPONENTS = ("arabic_normalizer", "arabic_ner", "arabic_gazetteer", "arabic_org_phrases", "arabic_place_heads",
+                      "arabic_appositions", "arabic_dates", "arabic_entity_finisher")
 
 
 def _set_extensions() -> None:
@@ -293,6 +293,12 @@ def make_gazetteer(nlp: Language, name: str, path: Optional[str], min_score: flo
 def make_org_phrases(nlp: Language, name: str, gazetteer: Optional[str]):
     """Organization head noun + name chain as one ORG (بلدية طولكرم, وزارة الزراعة الأمريكية)."""
     return StageComponent(build_stage("org_phrases", gazetteer=gazetteer), name)
+
+
+@Language.factory("arabic_place_heads")
+def make_place_heads(nlp: Language, name: str):
+    """The rare name after a settlement head as a LOC (قرية العابطية, مخيم الزعتري, محافظة الخرمة)."""
+    return StageComponent(build_stage("place_heads"), name)
 
 
 @Language.factory("arabic_appositions")
