@@ -1345,7 +1345,7 @@ def _find(ntext: str, ref: _dt.date | None) -> list[_Cand]:
     if _LATIN_CHECK.search(ntext):
         for m in LATIN_RX.finditer(ntext):
             f.latin(m)
-    return _merge_ranges(_anaphora(_resolve(f.cands, ntext), ref), ntext)
+    return _merge_ranges(_shared_years(_anaphora(_resolve(f.cands, ntext), ref), ntext), ntext)
 
 
 _RANGE_GLUE = regex.compile(r"[^\S\n]*(?:-|–|الي|حتي|وحتي|و|لغايه|ولغايه)[^\S\n]*")
@@ -1381,6 +1381,35 @@ def _merge_ranges(cands: list[_Cand], text: str) -> list[_Cand]:
         out.append(a)
         i += 1
     return out
+
+
+_LIST_GLUE = regex.compile(r"[^\S\n]*(?:[،,؛]?[^\S\n]*(?:و|او|ثم)|[،,])[^\S\n]*")
+
+
+def _shared_years(cands: list[_Cand], text: str) -> list[_Cand]:
+    """A list of dates shares the year written on its last one: «في 3 فبراير و15 أبريل و14 أغسطس 2023» is all
+    2023, not each month's year nearest the publication date (a month after the last one is the year before:
+    «في 20 ديسمبر و5 يناير 2024»). Only yearless Gregorian day/month dates joined by و/، take it."""
+    carry = None  # (year, month) of the date with a year that the dates before it lead to
+    for i in range(len(cands) - 1, -1, -1):
+        c = cands[i]
+        md = c.attrs.get("_md")
+        if carry is not None and md and c.attrs.get("relative") and _LIST_GLUE.fullmatch(text, c.end, cands[i + 1].start):
+            year = carry[0] if md[0] <= carry[1] else carry[0] - 1
+            if md[1] and _valid(year, md[0], md[1]):
+                c.value = f"{year:04d}-{md[0]:02d}-{md[1]:02d}"
+            elif not md[1]:
+                c.value = f"{year:04d}-{md[0]:02d}"
+            else:
+                carry = None
+                continue
+            c.attrs.pop("relative", None)
+            c.attrs["year_from"] = "list"
+            carry = (year, md[0])
+            continue
+        mm = _ISO_DAY_OR_MONTH.match(c.value or "") if not c.attrs.get("relative") else None
+        carry = (int(mm[1]), int(mm[2])) if mm else None
+    return cands
 
 
 _ABS_YEAR = regex.compile(r"^(\d{4})(?:-(\d{2}))?(?:-\d{2})?$")
