@@ -84,9 +84,14 @@ class EntityFinisher:
                 entity.start = norm.original_start(nstart)
         if entity.label != "DATE":
             first_word = ntext.split(" ", 1)[0]
-            # a gazetteer entry matched after the first word's proclitics says they are proclitics (لمعمر القذافي)
-            bare = DEFAULT_BARE_PREFIXES if entity.attrs.get("proclitic") else BARE_PREFIXES.get(entity.label, DEFAULT_BARE_PREFIXES)
-            split = split_proclitics(first_word, self.word_frequencies, bare)
+            # a gazetteer entry matched after the first word's proclitics says they are proclitics (لمعمر القذافي,
+            # بضباء): that reading is cut, however rare the name
+            reading = entity.attrs.get("proclitic")
+            if isinstance(reading, Split) and first_word.endswith(reading.stem):
+                split = reading
+            else:
+                bare = DEFAULT_BARE_PREFIXES if reading else BARE_PREFIXES.get(entity.label, DEFAULT_BARE_PREFIXES)
+                split = split_proclitics(first_word, self.word_frequencies, bare)
             if entity.label == "PER" and first_word[:1] == "و" and first_word[1:] in NAMES_LIKE_FUNCTION_WORDS:
                 split = Split("و", first_word[1:], first_word[1:])  # وعلي عواجي: "and Ali", not a name وعلي
             if split.prefix:
@@ -117,7 +122,7 @@ def _leading_nisba(ntext: str) -> int:
 
 def _priority(entity: Entity) -> float:
     rank = SOURCE_PRIORITY.get(entity.source, 9)
-    if entity.source == "gazetteer" and entity.attrs.get("contains_model"):
+    if entity.source == "gazetteer" and entity.attrs.get("ranks_with_model"):
         return SOURCE_PRIORITY["model"]  # then the longer span wins (see GazetteerRecognizer)
     if entity.source == "rule" and entity.score < WEAK_RULE_SCORE:
         return SOURCE_PRIORITY["model"] + 0.5

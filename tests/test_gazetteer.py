@@ -105,3 +105,43 @@ def test_a_listed_person_keeps_its_first_word_and_loses_its_proclitic(tmp_path):
     got = [doc.text[e.start:e.end] for e in doc.entities]
     # الباجي is no leading nisba adjective here, ل before a listed name is a proclitic, ف of فيصل is not
     assert got == ["الباجي قائد السبسي", "معمر القذافي", "فيصل بن فرحان"]
+
+
+def test_a_listed_place_loses_its_proclitic_however_rare():
+    from pipeline.finish import EntityFinisher
+    from pipeline.tokenize import Tokenizer
+
+    text = "تعرض منزلها الواقع بضباء لإطلاق نار"
+    doc = Tokenizer()(Document(text))
+    doc = EntityFinisher(word_frequencies={})(GazetteerRecognizer()(doc))  # no counts: ضباء is unknown to them
+    assert [(doc.text[e.start:e.end], e.label) for e in doc.entities] == [("ضباء", "LOC")]
+
+
+def test_a_listed_place_beats_a_weaker_model_person_over_the_same_span():
+    from pipeline.document import Entity
+    from pipeline.finish import EntityFinisher
+    from pipeline.tokenize import Tokenizer
+
+    text = "قال أمير عسير إن المشروع اكتمل"
+
+    def finished(score):
+        doc = Tokenizer()(Document(text))
+        i = text.index("عسير")
+        doc.candidates = [Entity(i, i + 4, "PER", score, "model")]
+        doc = EntityFinisher(word_frequencies=None)(GazetteerRecognizer()(doc))
+        return [(doc.text[e.start:e.end], e.label) for e in doc.entities]
+
+    assert finished(0.43) == [("عسير", "LOC")]
+    assert finished(0.95) == [("عسير", "PER")]  # a confident model keeps its reading
+
+
+def test_curated_places_are_names_without_heads_or_ordinary_words():
+    from pipeline.normalize import normalize_text
+    from pipeline.train.gazetteer import curated_places
+
+    names = curated_places()
+    assert {"عسير", "ذي قار", "صفاقس", "وهران", "بنغازي", "لحج"} <= set(names)
+    assert not [n for n in names if n.split()[0] in ("منطقة", "محافظة", "ولاية")]
+    assert not {"الشرقية", "العين", "الخبر", "صور", "حجة", "بشار", "سبها"} & set(names)
+    shipped = {(" ".join(w), label) for w, label, _ in Gazetteer.load().entries()}
+    assert {(normalize_text(n), "LOC") for n in ("عسير", "صفاقس", "ذي قار")} <= shipped

@@ -255,3 +255,10 @@ def test_a_named_body_after_an_indefinite_head_takes_a_complement():
     assert {t for t, label, _ in got if label == "ORG"} == {"مفوضية الأمم المتحدة لشؤون اللاجئين"}
     got = run("قال صندوق الأمم المتحدة للسكان إن", [("الأمم المتحدة", "ORG", "model")])
     assert {t for t, label, _ in got if label == "ORG"} == {"صندوق الأمم المتحدة للسكان"}
+
+
+def test_a_region_of_several_words_is_a_lam_complement():
+    text = "وأوضح أمين عام الغرفة التجارية الصناعية للمنطقة الشرقية أن"
+    assert orgs(text, [("للمنطقة الشرقية", "LOC", "gazetteer")]) == {"الغرفة التجارية الصناعية للمنطقة الشرقية"}
+    # one word after لل is the next phrase
+    assert orgs("وقدمت الهيئة الوطنية للإغاثة الدعم للعراق", [("للعراق", "LOC", "model")]) == {"الهيئة الوطنية للإغاثة"}

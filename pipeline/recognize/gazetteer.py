@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from ..clitics import candidate_splits
+from ..clitics import Split, candidate_splits
 from ..document import Document, Entity
 from ..normalize import normalize_text
 from ..tokenize import TOKEN_PATTERN, Tokenizer
@@ -134,19 +134,30 @@ class GazetteerRecognizer:
         if not doc.tokens:
             self._tokenizer(doc)
         model = sorted((c.start, c.end) for c in doc.candidates if c.source == "model")
+        # the model's persons and their scores: a listed place over exactly such a span, scored higher, is the
+        # place (أمير [عسير] "the governor of Asir", which the model reads as a prince's name at 0.43)
+        model_persons = {(c.start, c.end): c.score for c in doc.candidates
+                         if c.source == "model" and c.label == "PER"}
         model_starts = [start for start, _ in model]
         for sent in doc.sentences:
             tokens = doc.tokens[sent.first_token:sent.last_token]
             for i, j, label, score in self.gazetteer.match([t.norm for t in tokens]):
                 entity = Entity(tokens[i].start, tokens[j - 1].end, label, score, "gazetteer")
                 if not self.gazetteer.starts_an_entry(tokens[i].norm):
-                    entity.attrs["proclitic"] = True  # لمعمر القذافي: the entry starts after ل, the finisher may cut it
+                    # لمعمر القذافي, بضباء: the entry starts after the proclitics; the finisher cuts them
+                    entity.attrs["proclitic"] = self._entry_reading(tokens[i].norm)
                 if j - i >= 2 and _holds_model_guess(entity, model, model_starts):
                     # a known name of several words that holds the model's shorter guess (حزب العمال [الكردستاني],
                     # مجلس التعاون لدول [الخليج العربية]) is the longer reading: the finisher ranks it with the model's
-                    entity.attrs["contains_model"] = True
+                    entity.attrs["ranks_with_model"] = True
+                elif label == "LOC" and model_persons.get((entity.start, entity.end), 1.0) < score:
+                    entity.attrs["ranks_with_model"] = True  # then the higher score wins
                 doc.candidates.append(entity)
         return doc
+
+    def _entry_reading(self, word: str) -> Split | None:
+        """The proclitic reading of ``word`` whose stem starts a gazetteer entry (بضباء = ب + ضباء)."""
+        return next((s for s in candidate_splits(word) if s.prefix and self.gazetteer.starts_an_entry(s.canonical)), None)
 
 
 def _holds_model_guess(entity: Entity, model: list[tuple[int, int]], model_starts: list[int]) -> bool:

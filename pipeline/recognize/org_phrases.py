@@ -257,6 +257,12 @@ class OrgPhraseRule:
             # a name that starts with an adjective agreeing with a definite head is the head's chain: «البنك
             # [الأهلي المصري]» (a club's name inside the bank's), «الحزب [الديمقراطي الكردستاني]»
             head_adjective = state == HEAD and definite and _is_nisba(w)
+            if state in (NOUN, ADJ) and not lam and w.startswith("لل") and j in place_starts and starts[j] - j >= 2:
+                # a region of several words as the body's ل-complement: «الغرفة التجارية الصناعية [للمنطقة
+                # الشرقية]»; one word there is the next phrase («… للعراق»)
+                j = starts[j]
+                state, end, specific, pending, head_adjectives = NAME, j, True, 0, False
+                continue
             if j in starts and not split_tail and not head_adjective and not (as_adjective and starts[j] == j + 1):  # a recognized name: taken whole, right after the head or construct nouns only
                 if state not in (HEAD, CONSTRUCT) or lam or (state == HEAD and definite) or w.startswith(CLITIC_ARTICLE):
                     break  # «… التابعة [لمنظمة …]», «جامعة عين شمس [بالقاهرة]»: the next phrase; «الجمعية [عمر]»

@@ -12,6 +12,8 @@ Sources (training-time only; nothing here is imported at run time):
 - ANERGazet location and organization lists (Benajiba, distributed with ANERcorp) -> LOC, ORG
 - the team's list of well-known organizations (``resources/organizations.txt``: UN bodies, movements, parties,
   news agencies, companies, clubs that news of 2010-2024 names and ANERcorp, from 2007, does not) -> ORG
+- the team's list of the Arab states' regions, governorates and main cities (``resources/places.txt``: the
+  names GeoNames' low one-word prior drops, ordinary words and people's names left out by hand) -> LOC
 - the team's list of well-known public figures (``resources/people.txt``: full names of two words or more, each
   also with and without the space after عبد) -> PER
 
@@ -93,6 +95,7 @@ def anergazet(path: Path) -> list[str]:
 
 ORGANIZATIONS_FILE = Path(__file__).resolve().parent / "resources" / "organizations.txt"
 PEOPLE_FILE = Path(__file__).resolve().parent / "resources" / "people.txt"
+PLACES_FILE = Path(__file__).resolve().parent / "resources" / "places.txt"
 
 
 def _list_lines(path: Path) -> list[str]:
@@ -103,6 +106,11 @@ def _list_lines(path: Path) -> list[str]:
 
 def curated_organizations(path: Path = ORGANIZATIONS_FILE) -> list[str]:
     """The team's list of well-known organizations."""
+    return _list_lines(path)
+
+
+def curated_places(path: Path = PLACES_FILE) -> list[str]:
+    """The team's list of the Arab states' regions, governorates and main cities."""
     return _list_lines(path)
 
 
@@ -140,12 +148,15 @@ def collect(shared: Path) -> list[tuple[tuple[str, ...], str, str]]:
     raw += [(n, "ORG", "anergazet") for n in anergazet(gaz / "AlignedOrgGazetteer.data")]
     raw += [(n, "ORG", "organizations") for n in curated_organizations()]
     raw += [(n, "PER", "people") for n in curated_people()]
+    # the curated places are entries of their own even where GeoNames has the name too: each list keeps its prior
+    # (GeoNames' own is measured on its entries), and main() keeps the better-scored copy
+    raw += [(n, "LOC", "places") for n in curated_places()]
     seen, entries = set(), []
     for name, label, source in raw:
         words = entry_words(name)
-        if not words or sum(map(len, words)) < 3 or (words, label) in seen:
+        if not words or sum(map(len, words)) < 3 or (words, label, source == "places") in seen:
             continue
-        seen.add((words, label))
+        seen.add((words, label, source == "places"))
         entries.append((words, label, source))
     return entries
 
@@ -219,7 +230,12 @@ def main(argv: list[str] | None = None) -> None:
         score = (ok + PRIOR_WEIGHT * p) / (occ + PRIOR_WEIGHT)
         if score >= args.min_score:
             kept.append((" ".join(words), label, round(score, 3), source))
-    kept.sort()
+    best = {}
+    for entry in kept:  # one line per form and label: the better-scored list's
+        key = entry[:2]
+        if key not in best or entry[2] > best[key][2]:
+            best[key] = entry
+    kept = sorted(best.values())
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as f:
         f.write("# form\tlabel\tscore\tlist  (built by python -m pipeline.train.gazetteer)\n")
