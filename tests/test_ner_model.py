@@ -350,3 +350,37 @@ def test_propagation_accepts_proclitic_repeats():
     out = propagate(sents, [[(1, 2, "LOC", 0.9)], [], []], min_score=0.8, factor=0.5)
     assert out[1] == [(2, 3, "LOC", 0.45)]  # و + لندن, the whole token as everywhere in this stage
     assert out[2] == []  # وليد is not و + ليد of any tagged name
+
+
+def test_ordinary_senses_of_names_are_dropped_and_currencies_are_misc():
+    from pipeline.normalize import normalize_text
+    from pipeline.recognize.model import drop_common_senses, relabel_currencies
+
+    def run(text, spans, repair=drop_common_senses):
+        words = [normalize_text(w) for w in text.split()]
+        return [(" ".join(words[a:b]), label) for a, b, label, _ in repair(words, spans)]
+
+    mali = normalize_text("مالي")
+    assert run("مقابل مبلغ مالي متفق عليه", [(2, 3, "LOC", 0.6)]) == []  # "financial"
+    assert run("فندق في وسط مالي أمس", [(3, 4, "LOC", 0.6)]) == [(mali, "LOC")]
+    assert run("قتل جنود في مالي", [(3, 4, "LOC", 0.9)]) == [(mali, "LOC")]
+    assert run("دول الجوار", [(1, 2, "LOC", 0.6)]) == []
+    assert run("وأكد معالي وزير الخارجية", [(1, 2, "PER", 0.5)]) == []  # an honorific alone
+    assert run("لخدمة ضيوف الرحمن", [(1, 3, "PER", 0.5)]) == []
+    assert run("وقال عبد الرحمن", [(1, 3, "PER", 0.9)]) == [(normalize_text("عبد الرحمن"), "PER")]
+    assert run("قصفت بريف حمص الشمالي", [(1, 2, "LOC", 0.6), (2, 3, "LOC", 0.5)]) == [
+        (normalize_text("بريف حمص"), "LOC")]
+    assert run("في ريف ثم حمص", [(1, 2, "LOC", 0.6), (3, 4, "LOC", 0.5)]) == [("ريف", "LOC"), (normalize_text("حمص"), "LOC")]
+    # a currency is MISC whatever the model said; ريال only after an amount (else it may be Real Madrid)
+    assert run("خروج اليونان من منطقة اليورو", [(4, 5, "LOC", 0.6)], relabel_currencies) == [
+        (normalize_text("اليورو"), "MISC")]
+    assert run("فاز ريال مدريد", [(1, 2, "ORG", 0.6)], relabel_currencies) == [("ريال", "ORG")]
+
+
+def test_family_name_tests_leave_out_the_regions_list():
+    from pipeline.normalize import normalize_text
+    from pipeline.recognize.gazetteer import place_names
+
+    every, without = place_names(), place_names(without_lists=("places",))
+    assert normalize_text("عجلون") in every and normalize_text("عجلون") not in without  # العجلوني is a family name
+    assert normalize_text("العراق") in without

@@ -98,7 +98,19 @@ FEMININE_MAX_COUNT = 3  # the lexicon keeps words seen 3 times or more: 3 is "ha
 # blessings that follow a name, not part of it: سعود ـ حفظه الله, عمر رضي الله عنه, طيب الله ثراه (before الله only)
 BLESSING_WORDS = _norm_set("حفظه حفظها حفظهما حفظهم رحمه رحمها رحمهما رحمهم يرحمه يرحمها يرحمهم رضي طيب")
 # words that describe the person before the name, never part of it (ANERcorp: الراحل O ×8, الفقيد O ×3)
-LEADING_DESCRIPTORS = _norm_set("الراحل الراحلة المرحوم المرحومة الفقيد الفقيدة")
+# and honorifics (معالي الوزير, سمو الأمير: ANERcorp معالي O ×4); a span of nothing else is no name
+LEADING_DESCRIPTORS = _norm_set("الراحل الراحلة المرحوم المرحومة الفقيد الفقيدة معالي سمو فخامة سعادة")
+# ordinary words the model reads as a name of one word: «في الجوار», «دول الجوار» ("the neighbourhood")
+NOT_NAMES = _norm_set("الجوار")
+# مالي is Mali after a preposition, a direction, a state's head word or at a clause's start, and "financial" after
+# any other noun (مبلغ مالي, فحص مالي, اتحاد مالي: ANERcorp 3 LOC, 5 O)
+MALI = normalize_text("مالي")
+MALI_BEFORE = _norm_set("""في من الى إلى عن مع بين شمال جنوب وسط شرق غرب شمالي جنوبي دولة جمهورية حكومة رئيس عاصمة
+سفير سفارة زار وصل""")
+# ريف + a place is one region (ريف دمشق, ريف حمص الشمالي): the model tags the two words apart
+COUNTRYSIDE = normalize_text("ريف")
+# الرحمن names God outside «عبد الرحمن» (ضيوف الرحمن "the pilgrims", بسم الله الرحمن)
+RAHMAN = normalize_text("الرحمن")
 # first words of a span that is no person: a disease or a storm named after a word the model reads as a name
 # («فيروس كورونا», «إعصار كاترينا»), and «حسن» + a quality (حسن الجوار "good neighbourliness", حسن النية)
 NOT_PERSON_FIRST = _norm_set("فيروس الفيروس جائحة وباء متلازمة إعصار الإعصار عاصفة العاصفة")
@@ -109,6 +121,7 @@ COMMON_WORD_COUNT = 50  # arwiki uses that make an ordinary word (بالمر's �
 # hundreds of times a day) but what ANERcorp tags MISC: 500 ألف ريال, الريال اليمني
 CURRENCIES = _norm_set("""ريال الريال ريالا ريالات دولار الدولار دولارا دولارات يورو اليورو درهم الدرهم دينار الدينار
 دينارا جنيه الجنيه جنيها ليرة الليرة روبل الروبل يوان اليوان روبية فرنك شيكل الشيكل""")
+RIYALS = _norm_set("ريال الريال ريالا ريالات")
 AMOUNT_WORDS = _norm_set("""مليون ملايين ملاين مليوني مليونين مليونا مليار مليارات ملياري مليارين ألف آلاف ألفي ألفين
 الف الاف تريليون ترليون تريليونات نصف ربع مئة مائة مئات مئتي مائتي عشرات""")
 # nouns whose genitive is a currency: سعر الريال, سعر صرف الدولار, عملة الريال
@@ -1260,20 +1273,52 @@ def _ends_name_before(words: Sequence[str], k: int, frequencies: dict[str, int] 
 
 
 def relabel_currencies(words: Sequence[str], spans: list[SpanPred]) -> list[SpanPred]:
-    """A one-word span that is a currency after an amount (309 ملايين ريال, (10.100.000) ريال) or before a nisba
-    (الريال اليمني, ريال برازيلي) is the currency: MISC, as ANERcorp tags it, whatever the model said."""
+    """A one-word span that is a currency is MISC, as ANERcorp tags it (اليورو: 19 MISC, 2 LOC), whatever the model
+    said; ريال only after an amount (309 ملايين ريال, (10.100.000) ريال) or before a nisba (الريال اليمني, ريال
+    برازيلي), for ANERcorp's ريال is also Real Madrid."""
     out = []
     for a, b, label, score in spans:
-        if b == a + 1 and label != "MISC" and _is_currency(words[a]) and _currency_context(words, a):
+        if b == a + 1 and label != "MISC" and _is_currency(words[a]) and \
+                (not _is_currency(words[a], RIYALS) or _currency_context(words, a)):
             label = "MISC"
         out.append((a, b, label, score))
     return out
 
 
-def _is_currency(word: str) -> bool:
+def drop_common_senses(words: Sequence[str], spans: list[SpanPred]) -> list[SpanPred]:
+    """Spans over the ordinary sense of a word that is also a name: مالي "financial" after a noun (مبلغ مالي; Mali
+    after في, شمال, دولة …), الجوار, الرحمن outside «عبد الرحمن» (ضيوف الرحمن), an honorific alone (معالي); and
+    ريف before a place joins it (ريف | حمص → ريف حمص)."""
+    out: list[SpanPred] = []
+    for a, b, label, score in spans:
+        w = words[a]
+        if b == a + 1 and (w in NOT_NAMES or w in LEADING_DESCRIPTORS or (label == "LOC" and w == MALI and a > 0
+                                                                          and not _mali_context(words[a - 1]))):
+            continue
+        if label == "PER" and any(words[k] == RAHMAN and not (k > 0 and words[k - 1].endswith("عبد"))
+                                  for k in range(a, b)):
+            continue
+        if out and label == "LOC" and out[-1][2] == "LOC" and out[-1][1] == a and out[-1][1] - out[-1][0] == 1 \
+                and _stem(words[a - 1]) == COUNTRYSIDE:
+            prev = out.pop()
+            a, score = prev[0], min(score, prev[3])
+        out.append((a, b, label, score))
+    return out
+
+
+def _stem(word: str) -> str:
+    """The word without one proclitic و/ب/ل/ف (بريف → ريف)."""
+    return word[1:] if len(word) > 3 and word[0] in "وبلف" else word
+
+
+def _mali_context(prev: str) -> bool:
+    return not prev.isalpha() or prev in MALI_BEFORE or _stem(prev) in MALI_BEFORE
+
+
+def _is_currency(word: str, currencies: frozenset[str] = CURRENCIES) -> bool:
     """ريال, بالريال, وريال, للريال (ل + الريال)."""
-    return (word in CURRENCIES or (word[:1] in ("و", "ب", "ل", "ف") and word[1:] in CURRENCIES)
-            or (word.startswith("لل") and "ال" + word[2:] in CURRENCIES))
+    return (word in currencies or (word[:1] in ("و", "ب", "ل", "ف") and word[1:] in currencies)
+            or (word.startswith("لل") and "ال" + word[2:] in currencies))
 
 
 def _is_amount(word: str) -> bool:
@@ -1400,14 +1445,19 @@ class EntityRecognizer(BatchStage):
         self._tokenizer = None
         prop = self.meta.get("propagate")  # e.g. {"min_score": 0.8, "factor": 0.6}; None = off
         self.propagate = dict(prop) if isinstance(prop, dict) else None
-        places = place_names() if family_nisbas or (self.propagate and self.propagate.get("surnames")) else frozenset()
+        # a region's or a city's nisba is as often a family name (النجراني, العجلوني, الحلبي): the family-name tests
+        # know the countries and GeoNames' places, not the team's list of regions; a name still ends before any
+        # listed place (سطام بن عبدالعزيز | بالخرج)
+        places = place_names(without_lists=("places",)) \
+            if family_nisbas or (self.propagate and self.propagate.get("surnames")) else frozenset()
         if self.propagate is not None and self.propagate.get("surnames"):
             self.propagate["places"] = places
-        self._completion = {}
+        self._completion = self._trimming = {}
         if family_nisbas:
             from pipeline.lexicon import LEXICON_FILE, load_word_frequencies
 
             self._completion = {"frequencies": load_word_frequencies(LEXICON_FILE), "places": places}
+            self._trimming = dict(self._completion, places=place_names())
 
     @property
     def backend_name(self) -> str:
@@ -1434,12 +1484,12 @@ class EntityRecognizer(BatchStage):
         return out
 
     def _repair_names(self, words: Sequence[str], spans: list[SpanPred]) -> list[SpanPred]:
-        """Currencies after amounts made MISC, dotted acronyms joined; person spans cut where a name cannot go
+        """Currencies made MISC, ordinary senses of names dropped, dotted acronyms joined; person spans cut where a name cannot go
         on, joined over آل/بن, then completed (see each function)."""
-        spans = join_spelled_acronyms(words, relabel_currencies(words, spans))
+        spans = join_spelled_acronyms(words, drop_common_senses(words, relabel_currencies(words, spans)))
         if not any(label == "PER" for _, _, label, _ in spans):
             return spans
-        spans = join_linked_names(trim_names(words, spans, **self._completion), words)
+        spans = join_linked_names(trim_names(words, spans, **self._trimming), words)
         return complete_names(words, spans, **self._completion)
 
     def _ensure_tokens(self, doc: Document) -> None:

