@@ -288,6 +288,9 @@ def test_person_names_end_before_blessings_and_prepositional_words():
     assert run("الممثل مارك فالبرج", [(1, 3, "PER", 0.9)]) == [normalize_text("مارك فالبرج")]
     assert run("زار محمد بالطيور", [(1, 3, "PER", 0.9)], None) == [normalize_text("محمد بالطيور")]  # no counts
     assert run("زار محمد للرياض", [(1, 3, "LOC", 0.9)]) == [normalize_text("محمد للرياض")]  # persons only
+    # the place of an office is no part of the name after it
+    assert run("وقال محافظ الرياض نجم الجبوري إن", [(2, 5, "PER", 0.9)]) == [normalize_text("نجم الجبوري")]
+    assert run("وقال محافظ الرياض نجم إن", [(2, 4, "PER", 0.9)]) == [normalize_text("الرياض نجم")]  # too short
 
 
 def test_person_spans_split_at_a_joining_word_are_one_name():

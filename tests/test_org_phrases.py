@@ -262,3 +262,9 @@ def test_a_region_of_several_words_is_a_lam_complement():
     assert orgs(text, [("للمنطقة الشرقية", "LOC", "gazetteer")]) == {"الغرفة التجارية الصناعية للمنطقة الشرقية"}
     # one word after لل is the next phrase
     assert orgs("وقدمت الهيئة الوطنية للإغاثة الدعم للعراق", [("للعراق", "LOC", "model")]) == {"الهيئة الوطنية للإغاثة"}
+
+
+def test_a_place_right_after_a_district_head_is_a_district():
+    assert orgs("صد هجوم على مديرية حيس جنوبي الحديدة", [("حيس", "LOC", "model")]) == set()
+    assert orgs("وأعلنت مديرية أمن القاهرة أمس", [("القاهرة", "LOC", "model")]) == {"مديرية أمن القاهرة"}
+    assert orgs("وقالت مديرية الشؤون الصحية بمنطقة الرياض") == {"مديرية الشؤون الصحية"}

@@ -49,3 +49,9 @@ def test_in_the_default_pipeline():
     doc = nlp("وصل الوزير إلى محافظة الخرمة أمس.")
     assert ("LOC", "الخرمة") in {(e.label, doc.text[e.start:e.end]) for e in doc.entities}
     assert "place_heads" not in Pipeline.from_config(default_config(types=["PER", "ORG", "DATE"])).stage_names
+
+
+def test_yemeni_districts_and_camps_but_not_masculine_adjectives():
+    assert places("التوتر يخيم على مديرية يريم في إب") == ["يريم"]
+    assert places("دارت اشتباكات في معسكر لبوزة أمس") == ["لبوزة"]
+    assert places("أقام الاتحاد معسكر تدريبي في تركيا") == []  # تدريبية is a word: the adjective

@@ -506,6 +506,7 @@ class _Finder:
         elif rel_year:
             ydir = m.group("ydir")
             k = _DIR_INDEX.get(_key(ydir)) if ydir else 0
+            attrs["_year_shift"] = k
             if ref is not None:
                 if calendar == "hijri":
                     year = self.ref_hyear + k
@@ -517,6 +518,7 @@ class _Finder:
             if k is None:
                 return
             attrs["relative"] = True
+            attrs["_direction"] = k
             if ref is not None:
                 if calendar == "hijri":
                     year = self.ref_hyear + (0 if k == 0 else 0)
@@ -1345,7 +1347,10 @@ def _find(ntext: str, ref: _dt.date | None) -> list[_Cand]:
     if _LATIN_CHECK.search(ntext):
         for m in LATIN_RX.finditer(ntext):
             f.latin(m)
-    return _merge_ranges(_shared_years(_anaphora(_resolve(f.cands, ntext), ref), ntext), ntext)
+    cands = _shared_years(_anaphora(_resolve(f.cands, ntext), ref), ntext)
+    if ref is None:
+        cands = _years_from_text(cands)
+    return _merge_ranges(cands, ntext)
 
 
 _RANGE_GLUE = regex.compile(r"[^\S\n]*(?:-|–|الي|حتي|وحتي|و|لغايه|ولغايه)[^\S\n]*")
@@ -1409,6 +1414,32 @@ def _shared_years(cands: list[_Cand], text: str) -> list[_Cand]:
             continue
         mm = _ISO_DAY_OR_MONTH.match(c.value or "") if not c.attrs.get("relative") else None
         carry = (int(mm[1]), int(mm[2])) if mm else None
+    return cands
+
+
+_ISO_DAY = regex.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _years_from_text(cands: list[_Cand]) -> list[_Cand]:
+    """Without a publication date, a yearless Gregorian date («يوم 29 جانفي», «14 أوت الماضي») is read against the
+    last full date before it in the text — the dateline, usually: «قررت الهيئة، يوم 16 جانفي 2023، تنظيم الدور الثاني
+    يوم 29 جانفي» is 2023-01-29. Dates before any full date keep no value."""
+    anchor: _dt.date | None = None
+    for c in cands:
+        md = c.attrs.get("_md")
+        if anchor is not None and c.value is None and md and c.attrs.get("relative"):
+            shift = c.attrs.get("_year_shift")
+            year = anchor.year + shift if shift is not None else _nearest_year(anchor, md[0], md[1], c.attrs.get("_direction"))
+            if md[1] and _valid(year, md[0], md[1]):
+                c.value = f"{year:04d}-{md[0]:02d}-{md[1]:02d}"
+            elif not md[1]:
+                c.value = f"{year:04d}-{md[0]:02d}"
+            if c.value is not None:
+                c.attrs["year_from"] = "text"
+            continue
+        mm = _ISO_DAY.match(c.value or "") if not c.attrs.get("relative") else None
+        if mm:
+            anchor = _dt.date(int(mm[1]), int(mm[2]), int(mm[3]))
     return cands
 
 

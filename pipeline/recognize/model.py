@@ -100,6 +100,8 @@ BLESSING_WORDS = _norm_set("حفظه حفظها حفظهما حفظهم رحمه
 # words that describe the person before the name, never part of it (ANERcorp: الراحل O ×8, الفقيد O ×3)
 # and honorifics (معالي الوزير, سمو الأمير: ANERcorp معالي O ×4); a span of nothing else is no name
 LEADING_DESCRIPTORS = _norm_set("الراحل الراحلة المرحوم المرحومة الفقيد الفقيدة معالي سمو فخامة سعادة")
+# titles of an office over a place (محافظ نينوى, أمير عسير, سفير مصر): the place right after them is no name's part
+OFFICE_TITLES = _norm_set("محافظ والي عمدة أمير سفير رئيس وزير قائد")
 # ordinary words the model reads as a name of one word: «في الجوار», «دول الجوار» ("the neighbourhood")
 NOT_NAMES = _norm_set("الجوار")
 # مالي is Mali after a preposition, a direction, a state's head word or at a clause's start, and "financial" after
@@ -1235,7 +1237,8 @@ def complete_names(words: Sequence[str], spans: list[SpanPred], frequencies: dic
 def trim_names(words: Sequence[str], spans: list[SpanPred], frequencies: dict[str, int] | None = None,
                places: frozenset[str] = frozenset()) -> list[SpanPred]:
     """A span that names a disease, a storm or a quality (فيروس كورونا, حسن الجوار) is no person. A person span
-    starts after "the late" (الراحل, المرحوم) and ends before a blessing (سعود [حفظه الله], ابن باز
+    starts after "the late" (الراحل, المرحوم) or an honorific, and after a place right after an office (محافظ
+    [نينوى] نجم الجبوري), and ends before a blessing (سعود [حفظه الله], ابن باز
     [رحمه الله]) and before a word that is a preposition or و + the article + an ordinary word: محمد بن سلمان [للواء
     ركن], سطام بن عبدالعزيز [بالخرج], خالد [والملك حسين]. Foreign names may start like that (جوليان بالمر, ريتشارد
     والتون), so after ب/و the rest must be a title, a place or (with ``frequencies``, arwiki counts) a common word; a
@@ -1248,6 +1251,8 @@ def trim_names(words: Sequence[str], spans: list[SpanPred], frequencies: dict[st
                 continue
             while b - a > 1 and words[a] in LEADING_DESCRIPTORS:
                 a += 1  # «الراحل الباجي قائد السبسي»: "the late" describes him
+            if b - a >= 3 and a > 0 and words[a] in places and _stem(words[a - 1]) in OFFICE_TITLES:
+                a += 1  # «محافظ [نينوى] نجم الجبوري»: the office's place, then the name
             for k in range(a + 1, b):
                 if _ends_name_before(words, k, frequencies, places):
                     b = k

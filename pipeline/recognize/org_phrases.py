@@ -56,7 +56,10 @@ WEAK_HEADS = _norm_set("غرفة أمانة رئاسة جيش شرطة مدرس�
 STRICT_HEADS = _norm_set("مركز مكتبة مكتب")
 # a place right after them, with nothing more, is a district of Egypt or Saudi Arabia (مركز سنورس, مركز سلوى) or
 # a branch office (مكتب الرياض, مكتب المدينة المنورة), not a named body
-DISTRICT_HEADS = _norm_set("مركز مكتب")
+DISTRICT_HEADS = _norm_set("مركز مكتب مديرية")
+# a rare word right after them is a district's name (Yemen's مديرية حيس, مديرية المخا), not a body's: مديرية names
+# a body by its remit (مديرية الأمن العام, مديرية أمن القاهرة)
+DISTRICT_NAME_HEADS = _norm_set("مديرية")
 # a body right after them, with nothing more, is the body whose office it is (مكتب الأمم المتحدة): that body is
 # the organization, not a new one
 BRANCH_HEADS = _norm_set("مكتب")
@@ -248,6 +251,7 @@ class OrgPhraseRule:
         head_adjectives = True  # the chain so far is the head and its own adjectives (they agree with it)
         nisbas = 0  # adjectives in the chain
         specific = national = national_place = False  # national_place: a country's or city's nisba, not الدولي
+        district = False  # a place right after a district head (مديرية [حيس])
         while j < stop and j - i <= MAX_CHAIN:
             if "\n" in doc.text[doc.tokens[j - 1].end:doc.tokens[j].start]:
                 break
@@ -276,6 +280,8 @@ class OrgPhraseRule:
                 head_adjectives = False
                 j = starts[j]
                 state, end, specific, pending = NAME, j, not owner_first, 0
+                if owner_first and noun in DISTRICT_NAME_HEADS:
+                    district = True
                 continue
             if (state == HEAD and not definite and noun not in OFFICE_HEADS and w in PATRON_TITLES
                     and j + 1 in person_starts):
@@ -316,6 +322,8 @@ class OrgPhraseRule:
                 # a word the encyclopedia hardly knows right after the head is its name: بلدية عقربا, شركة روتنبرغ;
                 # after a strict head it may be a district or a kind (مركز عرجاء, مكتب طوارئ) unless a ل-complement
                 # follows (مركز أسبار للدراسات)
+                if noun in DISTRICT_NAME_HEADS:
+                    return None  # «مديرية حيس»: a district (place_heads tags حيس)
                 state, end, specific = NAME, j + 1, not strict
             elif (state in (NOUN, ADJ) or (state == NAME and not definite)) and not lam and w.startswith("لل") \
                     and len(w) >= 4 and not _before_ala(doc, j, stop):
@@ -344,8 +352,8 @@ class OrgPhraseRule:
         if noun in OFFICE_HEADS and ((i > 0 and doc.tokens[i - 1].norm in OFFICE_CONTEXT)
                                      or doc.tokens[i].norm.startswith(("بر", "وبر"))):
             return None  # «انتخابات الرئاسة الأمريكية», «برئاسة يوسف …» ("chaired by"): the office, not a body
-        if strict and not (specific or national_place):
-            return None  # «مركز سنورس» (a district), «المكتبة العربية», «مركز الشرطة»
+        if (strict or district) and not (specific or national_place):
+            return None  # «مركز سنورس», «مديرية حيس» (districts), «المكتبة العربية», «مركز الشرطة»
         named = (noun, doc.tokens[i + 1].norm) in NAMED_PAIRS  # «النيابة العامة»
         if (definite or noun in WEAK_HEADS) and not (specific or national or nisbas >= 2 or named):
             return None  # «المجلس البلدي», «الحركة الطلابية»: a kind of body, not a named one

@@ -21,7 +21,8 @@ from ..lexicon import LEXICON_FILE, load_word_frequencies
 from .model import _norm_set
 
 # indefinite singular heads; a definite head (المحافظة) is followed by adjectives, not names
-SETTLEMENT_HEADS = _norm_set("قرية بلدة مخيم محافظة ولاية ناحية قضاء مدينة حي مقاطعة إقليم")
+# (مديرية: a district in Yemen; معسكر: a displaced people's camp in Sudan, معسكر زمزم)
+SETTLEMENT_HEADS = _norm_set("قرية بلدة مخيم محافظة ولاية ناحية قضاء مدينة حي مقاطعة إقليم مديرية معسكر")
 # قضاء is also "spending (time)" (لقضاء الإجازة, وقضاء حوائجهم): as a district head it takes no ل and no و
 HEAD_FORMS = frozenset(conj + prep + head for head in SETTLEMENT_HEADS
                        for conj in ("", "و", "ف") for prep in ("", "ب", "ل")) - _norm_set("لقضاء وقضاء ولقضاء فقضاء")
@@ -97,6 +98,9 @@ class PlaceHeadRule:
         # an indefinite feminine adjective agrees with the head: قرية تراثية, مدينة ذكية, ولاية خامسة (تراثي, ذكي,
         # خامس are words; رنية, تنومة, شقرة have no such masculine)
         if word.endswith("ه") and not word.startswith("ال") and counts.get(word[:-1], 0) >= MASCULINE_COUNT:
+            return False
+        # ... and a masculine one whose feminine is a word: معسكر تدريبي (تدريبية)
+        if word.endswith("ي") and not word.startswith("ال") and counts.get(word + "ه", 0) >= MASCULINE_COUNT:
             return False
         return not word.endswith(("وا", "ون", "ين"))  # verbs and plurals (أنكروا, المقيمون)
 
