@@ -94,8 +94,10 @@ def split_proclitics(word: str, frequencies: Mapping[str, int] | None = None,
         stem = split.stem
         if stem.startswith(ARTICLE) and len(stem) >= 4:
             # a name may start with what looks like a proclitic + ال: كاليفورنيا, بالتيمور, والتر; where counts are
-            # known, a word clearly commoner than its stem stays whole
-            if frequencies is None or word_count < max(2 * frequencies.get(stem, 0), MIN_WHOLE_COUNT):
+            # known, a word clearly commoner than its stem stays whole, and so does one whose "stem" is a function
+            # word (كاليه "Calais" is no ك + إليه; without counts, for the model's features, والذي is و + الذي)
+            if frequencies is None or (word_count < max(2 * frequencies.get(stem, 0), MIN_WHOLE_COUNT)
+                                       and stem not in FUNCTION_WORDS):
                 return split
             continue
         if split.canonical != stem:  # fused لل + stem: word-initial لل is ل + ال

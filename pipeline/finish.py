@@ -72,6 +72,8 @@ class EntityFinisher:
         return doc
 
     def _finish(self, doc: Document, entity: Entity) -> Entity | None:
+        if entity.label == "LOC" and _ends_in_tanween(doc.text, entity.end):
+            return None  # «بقي الصراع سورياً» "Syrian": a place's name never takes the indefinite ending
         norm = doc.normalized
         nstart = _normalized_index(norm, entity.start)
         nend = _normalized_index(norm, entity.end)
@@ -105,6 +107,12 @@ class EntityFinisher:
         if entity.start >= entity.end or not entity.canonical:
             return None
         return entity
+
+
+def _ends_in_tanween(text: str, end: int) -> bool:
+    """The word ending at ``end`` ends in alef with tanween (سورياً, written اً or ًا)."""
+    tail = text[max(0, end - 2):end + 1]
+    return "\u064b" in tail and "ا" in tail
 
 
 def _leading_nisba(ntext: str) -> int:

@@ -106,3 +106,18 @@ def test_place_names_that_look_like_proclitic_and_article_stay_whole():
     got = {(e.label, doc.text[e.start:e.end], e.canonical) for e in doc.entities}
     assert ("LOC", "كاليفورنيا", "كاليفورنيا") in got
     assert ("LOC", "ليبيا", "ليبيا") in got
+
+
+def test_a_place_with_the_indefinite_ending_is_an_adjective():
+    from pipeline.document import Document, Entity
+    from pipeline.finish import EntityFinisher
+
+    for text in ("بقي الصراع سورياً فهو مضر", "بقي الصراع سوريًا فهو مضر"):
+        doc = Document(text)
+        i = text.index("سوري")
+        doc.candidates = [Entity(i, i + 5, "LOC", 0.9, "model")]
+        from pipeline.normalize import Normalizer
+        assert EntityFinisher(word_frequencies=None)(Normalizer()(doc)).entities == []
+    doc = Normalizer()(Document("وزار سوريا أمس"))
+    doc.candidates = [Entity(5, 10, "LOC", 0.9, "model")]
+    assert len(EntityFinisher(word_frequencies=None)(doc).entities) == 1

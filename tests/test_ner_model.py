@@ -371,6 +371,9 @@ def test_ordinary_senses_of_names_are_dropped_and_currencies_are_misc():
     assert run("وأكد معالي وزير الخارجية", [(1, 2, "PER", 0.5)]) == []  # an honorific alone
     assert run("لخدمة ضيوف الرحمن", [(1, 3, "PER", 0.5)]) == []
     assert run("وقال عبد الرحمن", [(1, 3, "PER", 0.9)]) == [(normalize_text("عبد الرحمن"), "PER")]
+    assert run("والرباعي المحترف بحمد الله جاهز", [(2, 4, "PER", 0.5)]) == []
+    assert run("أخبروني يا بارك الله فيكم", [(2, 4, "ORG", 0.5)]) == []
+    assert run("وقال نصر الله إن", [(1, 3, "PER", 0.9)]) == [(normalize_text("نصر الله"), "PER")]
     assert run("قصفت بريف حمص الشمالي", [(1, 2, "LOC", 0.6), (2, 3, "LOC", 0.5)]) == [
         (normalize_text("بريف حمص"), "LOC")]
     assert run("في ريف ثم حمص", [(1, 2, "LOC", 0.6), (3, 4, "LOC", 0.5)]) == [("ريف", "LOC"), (normalize_text("حمص"), "LOC")]

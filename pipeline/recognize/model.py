@@ -109,6 +109,10 @@ NOT_NAMES = _norm_set("الجوار")
 MALI = normalize_text("مالي")
 MALI_BEFORE = _norm_set("""في من الى إلى عن مع بين شمال جنوب وسط شرق غرب شمالي جنوبي دولة جمهورية حكومة رئيس عاصمة
 سفير سفارة زار وصل""")
+# phrases about God the model reads as a name: «بحمد الله» "thank God", «بارك الله فيكم» "God bless you"
+DIVINE_PHRASES = frozenset(tuple(normalize_text(w) for w in p.split()) for p in """بحمد الله|الحمد لله|والحمد لله|بارك الله
+|بإذن الله|إن شاء الله|ما شاء الله|سبحان الله|جزاه الله|وفقه الله|أعان الله|لا إله إلا الله|يا الله|بعون الله|بفضل الله
+|فضل الله عليه""".replace("\n", "").split("|"))
 # ريف + a place is one region (ريف دمشق, ريف حمص الشمالي): the model tags the two words apart
 COUNTRYSIDE = normalize_text("ريف")
 # الرحمن names God outside «عبد الرحمن» (ضيوف الرحمن "the pilgrims", بسم الله الرحمن)
@@ -1292,7 +1296,8 @@ def relabel_currencies(words: Sequence[str], spans: list[SpanPred]) -> list[Span
 
 def drop_common_senses(words: Sequence[str], spans: list[SpanPred]) -> list[SpanPred]:
     """Spans over the ordinary sense of a word that is also a name: مالي "financial" after a noun (مبلغ مالي; Mali
-    after في, شمال, دولة …), الجوار, الرحمن outside «عبد الرحمن» (ضيوف الرحمن), an honorific alone (معالي); and
+    after في, شمال, دولة …), الجوار, الرحمن outside «عبد الرحمن» (ضيوف الرحمن), an honorific alone (معالي), a phrase
+    about God (بحمد الله); and
     ريف before a place joins it (ريف | حمص → ريف حمص)."""
     out: list[SpanPred] = []
     for a, b, label, score in spans:
@@ -1302,6 +1307,8 @@ def drop_common_senses(words: Sequence[str], spans: list[SpanPred]) -> list[Span
             continue
         if label == "PER" and any(words[k] == RAHMAN and not (k > 0 and words[k - 1].endswith("عبد"))
                                   for k in range(a, b)):
+            continue
+        if tuple(words[a:b]) in DIVINE_PHRASES:
             continue
         if out and label == "LOC" and out[-1][2] == "LOC" and out[-1][1] == a and out[-1][1] - out[-1][0] == 1 \
                 and _stem(words[a - 1]) == COUNTRYSIDE:
