@@ -272,6 +272,7 @@ def test_person_names_end_before_blessings_and_prepositional_words():
 
     assert run("الملك سلمان بن عبدالعزيز حفظه الله يفتتح", [(1, 5, "PER", 0.9)]) == [normalize_text("سلمان بن عبدالعزيز")]
     assert run("عن عمر رضي الله عنه", [(1, 4, "PER", 0.9)]) == ["عمر"]
+    assert run("والخال عبدالله أطال الله عمره", [(1, 4, "PER", 0.9)]) == [normalize_text("عبدالله")]
     assert run("وقال الراحل الباجي قائد", [(1, 3, "PER", 0.9)]) == [normalize_text("الباجي")]  # "the late"
     assert run("وقال الراحل إن", [(1, 2, "PER", 0.9)]) == [normalize_text("الراحل")]  # nothing left: kept
     assert run("مع فيروس كورونا الجديد", [(1, 3, "PER", 0.9)]) == []

@@ -95,8 +95,9 @@ NOT_NAME_AFTER_LINK = _norm_set("عام سنة يوم بتاريخ عمه عمه
 # الدولي/الدولية); a tribe's nisba is a name, not an adjective
 FAMILY_NISBA_MAX_COUNT = 40
 FEMININE_MAX_COUNT = 3  # the lexicon keeps words seen 3 times or more: 3 is "hardly ever"
-# blessings that follow a name, not part of it: سعود ـ حفظه الله, عمر رضي الله عنه, طيب الله ثراه (before الله only)
-BLESSING_WORDS = _norm_set("حفظه حفظها حفظهما حفظهم رحمه رحمها رحمهما رحمهم يرحمه يرحمها يرحمهم رضي طيب")
+# blessings that follow a name, not part of it: سعود ـ حفظه الله, عمر رضي الله عنه, طيب الله ثراه, أطال الله عمره
+# (before الله only)
+BLESSING_WORDS = _norm_set("حفظه حفظها حفظهما حفظهم رحمه رحمها رحمهما رحمهم يرحمه يرحمها يرحمهم رضي طيب أطال")
 # words that describe the person before the name, never part of it (ANERcorp: الراحل O ×8, الفقيد O ×3)
 # and honorifics (معالي الوزير, سمو الأمير: ANERcorp معالي O ×4); a span of nothing else is no name
 LEADING_DESCRIPTORS = _norm_set("الراحل الراحلة المرحوم المرحومة الفقيد الفقيدة معالي سمو فخامة سعادة")
