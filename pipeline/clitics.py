@@ -16,11 +16,12 @@ _CONJ = ("و", "ف")
 _PREP = ("ب", "ك", "ل")
 _PROCLITICS = _CONJ + _PREP
 ARTICLE = "ال"
-# Function words are never the stem of a bare-letter cut: لاما is not ل + أما, بان not ب + أن.
+# Function words are never the stem of a bare-letter cut: لاما is not ل + أما, بان not ب + أن, وبلدية not و + ب + لديه.
 FUNCTION_WORDS = frozenset("""
 اما ان من ما لا الا له لها لهم هو هي هم انه انها انا نحن انت كم كما لما ذا ذلك هذا هذه تلك اي او ام اذ اذا
 قد لن لم ثم بل كل بعض غير حتي عن علي الي في مع بين عند منذ مثل لدي لكن لان كان كانت يكون ليس اين متي كيف
 هل نعم الذي التي الذين اللذين هنا هناك عليه عليها فيه فيها منه منها اليه بها به نا ها هما
+لديه لديها لديهم لدينا لديكم لديهما عليهم اليها اليهم
 """.split())
 # first names that normalize to a function word (علي = على): split_proclitics never leaves one as a stem
 NAMES_LIKE_FUNCTION_WORDS = frozenset({"علي"})

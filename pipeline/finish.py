@@ -89,7 +89,9 @@ class EntityFinisher:
             # a gazetteer entry matched after the first word's proclitics says they are proclitics (لمعمر القذافي,
             # بضباء): that reading is cut, however rare the name
             reading = entity.attrs.get("proclitic")
-            if isinstance(reading, Split) and first_word.endswith(reading.stem):
+            if entity.attrs.get("as_written"):
+                split = Split("", first_word, first_word)  # a listed name as written: وجدة is Oujda, not و + جدة
+            elif isinstance(reading, Split) and first_word.endswith(reading.stem):
                 split = reading
             else:
                 bare = DEFAULT_BARE_PREFIXES if reading else BARE_PREFIXES.get(entity.label, DEFAULT_BARE_PREFIXES)

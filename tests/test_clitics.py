@@ -68,3 +68,9 @@ def test_kaf_has_no_fused_article_reading():
     # ك + ال keeps its alef (كالوليد), so كلينتون is never read as «ك + الينتون»
     assert all(s.canonical != "الينتون" for s in candidate_splits("كلينتون"))
     assert split_proclitics("كلينتون", {}).prefix == ""
+
+
+def test_a_preposition_with_a_pronoun_is_no_stem():
+    # وبلدية is و + بلدية, not و + ب + لديه ("he has")
+    split = split_proclitics("وبلديه", {"لديه": 5000, "بلديه": 3000, "وبلديه": 40})
+    assert (split.prefix, split.stem) == ("و", "بلديه")

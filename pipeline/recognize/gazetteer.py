@@ -21,6 +21,7 @@ from ..normalize import normalize_text
 from ..tokenize import TOKEN_PATTERN, Tokenizer
 
 GAZETTEER_FILE = Path(__file__).resolve().parents[2] / "models" / "gazetteer" / "entries.tsv"
+MIN_TWIN_STEM = 4  # letters a listed name needs before its proclitic reading is trusted over the model's word
 MAX_MODEL_SPAN = 300  # characters: longer than any model span, so the overlap search can stop early
 
 
@@ -46,10 +47,10 @@ class Gazetteer:
             options.sort(key=lambda o: (-len(o[0]), -o[2]))
         self._starting = lru_cache(maxsize=self.CACHE_SIZE)(self._entries_starting)
 
-    def _entries_starting(self, word: str) -> tuple[list[tuple[tuple[str, ...], str, float]], ...]:
-        """The index's option lists for each form of ``word`` (as written, then after its proclitics)."""
+    def _entries_starting(self, word: str) -> tuple[tuple[bool, list[tuple[tuple[str, ...], str, float]]], ...]:
+        """(as written?, the index's option list) for each form of ``word``: after its proclitics, and as written."""
         index = self._index
-        return tuple(index[form] for form in _first_word_forms(word) if form in index)
+        return tuple((form == word, index[form]) for form in _first_word_forms(word) if form in index)
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._index.values())
@@ -84,16 +85,21 @@ class Gazetteer:
 
     def match(self, words: Sequence[str]) -> list[tuple[int, int, str, float]]:
         """Non-overlapping (start, end, label, score) spans in token indices, longest first."""
+        return [m[:4] for m in self.match_readings(words)]
+
+    def match_readings(self, words: Sequence[str]) -> list[tuple[int, int, str, float, bool]]:
+        """``match``, and whether the first word matched as written (وجدة, Oujda) rather than after proclitics (و +
+        جدة, Jeddah): of two matches as long, the word as written wins, then the better score."""
         out = []
         i, n = 0, len(words)
         while i < n:
             best = None
-            for options in self._starting(words[i]):
+            for as_written, options in self._starting(words[i]):
                 for entry, label, score in options:
                     k = len(entry)
                     if i + k <= n and tuple(words[i + 1:i + k]) == entry[1:]:
-                        if best is None or k > best[1] - best[0] or (k == best[1] - best[0] and score > best[3]):
-                            best = (i, i + k, label, score)
+                        if best is None or (k, as_written, score) > (best[1] - best[0], best[4], best[3]):
+                            best = (i, i + k, label, score, as_written)
                         break  # options are longest first
             if best is None:
                 i += 1
@@ -151,13 +157,24 @@ class GazetteerRecognizer:
         model_persons = {(c.start, c.end): c.score for c in doc.candidates
                          if c.source == "model" and c.label == "PER"}
         model_starts = [start for start, _ in model]
+        same_span = {(c.start, c.end, c.label): c for c in doc.candidates if c.source == "model"}
         for sent in doc.sentences:
             tokens = doc.tokens[sent.first_token:sent.last_token]
-            for i, j, label, score in self.gazetteer.match([t.norm for t in tokens]):
+            for i, j, label, score, as_written in self.gazetteer.match_readings([t.norm for t in tokens]):
                 entity = Entity(tokens[i].start, tokens[j - 1].end, label, score, "gazetteer")
-                if not self.gazetteer.starts_an_entry(tokens[i].norm):
+                if as_written:
+                    entity.attrs["as_written"] = True  # وجدة (Oujda): no proclitic to cut
+                else:
                     # لمعمر القذافي, بضباء: the entry starts after the proclitics; the finisher cuts them
                     entity.attrs["proclitic"] = self._entry_reading(tokens[i].norm)
+                model_twin = same_span.get((entity.start, entity.end, label))
+                if model_twin is not None:
+                    # the model's span over the same words reads its first word so too (وتندوف → تندوف), unless
+                    # the listed name is short enough to hide in another word (باور "Power" is no ب + أور)
+                    reading = entity.attrs.get("proclitic")
+                    if as_written or (reading is not None and len(reading.stem) >= MIN_TWIN_STEM):
+                        key = "as_written" if as_written else "proclitic"
+                        model_twin.attrs.setdefault(key, entity.attrs[key])
                 if j - i >= 2 and _holds_model_guess(entity, model, model_starts):
                     # a known name of several words that holds the model's shorter guess (حزب العمال [الكردستاني],
                     # مجلس التعاون لدول [الخليج العربية]) is the longer reading: the finisher ranks it with the model's
