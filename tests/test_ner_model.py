@@ -391,3 +391,14 @@ def test_family_name_tests_leave_out_the_regions_list():
     every, without = place_names(), place_names(without_lists=("places",))
     assert normalize_text("عجلون") in every and normalize_text("عجلون") not in without  # العجلوني is a family name
     assert normalize_text("العراق") in without
+
+
+def test_a_span_ends_before_a_future_verb():
+    from pipeline.normalize import normalize_text
+    from pipeline.recognize.model import cut_future_verbs
+
+    counts = {normalize_text(w): 500 for w in ("يغادر", "تتعاون")}
+    words = [normalize_text(w) for w in "فريق اتحاد الشجاعية سيغادر غدا إلى مانشستر سيتي".split()]
+    got = cut_future_verbs(words, [(1, 4, "ORG", 0.9), (6, 8, "ORG", 0.9)], counts)
+    assert got == [(1, 3, "ORG", 0.9), (6, 8, "ORG", 0.9)]
+    assert cut_future_verbs(words, [(1, 4, "ORG", 0.9)], None) == [(1, 4, "ORG", 0.9)]  # no counts, no cut

@@ -268,3 +268,8 @@ def test_a_place_right_after_a_district_head_is_a_district():
     assert orgs("صد هجوم على مديرية حيس جنوبي الحديدة", [("حيس", "LOC", "model")]) == set()
     assert orgs("وأعلنت مديرية أمن القاهرة أمس", [("القاهرة", "LOC", "model")]) == {"مديرية أمن القاهرة"}
     assert orgs("وقالت مديرية الشؤون الصحية بمنطقة الرياض") == {"مديرية الشؤون الصحية"}
+
+
+def test_common_nouns_ending_like_a_nisba_take_a_coordinated_noun():
+    assert orgs("أعلنت وزارة التربية والتعليم أمس") == {"وزارة التربية والتعليم"}  # التربية is a noun
+    assert orgs("وزارة الشؤون الإسلامية والدرزية") == {"وزارة الشؤون الإسلامية والدرزية"}

@@ -1319,6 +1319,25 @@ def drop_common_senses(words: Sequence[str], spans: list[SpanPred]) -> list[Span
     return out
 
 
+def cut_future_verbs(words: Sequence[str], spans: list[SpanPred], frequencies: dict[str, int] | None = None,
+                     places: frozenset[str] = frozenset()) -> list[SpanPred]:
+    """A span ends before a future verb: «اتحاد الشجاعية | سيغادر», «أوباما | سيلجأ» (س + a present verb arwiki
+    knows well: يغادر, يلجأ; سيتي, سيدني, ستوكهولم are no such verb)."""
+    if frequencies is None:
+        return spans
+    out = []
+    for a, b, label, score in spans:
+        while b - a > 1 and _is_future_verb(words[b - 1], frequencies):
+            b -= 1
+        out.append((a, b, label, score))
+    return out
+
+
+def _is_future_verb(word: str, frequencies: dict[str, int]) -> bool:
+    return (len(word) >= 5 and word[0] == "س" and word[1] in "تين"
+            and frequencies.get(word[1:], 0) >= COMMON_WORD_COUNT)
+
+
 def _stem(word: str) -> str:
     """The word without one proclitic و/ب/ل/ف (بريف → ريف)."""
     return word[1:] if len(word) > 3 and word[0] in "وبلف" else word
@@ -1500,6 +1519,7 @@ class EntityRecognizer(BatchStage):
         """Currencies made MISC, ordinary senses of names dropped, dotted acronyms joined; person spans cut where a name cannot go
         on, joined over آل/بن, then completed (see each function)."""
         spans = join_spelled_acronyms(words, drop_common_senses(words, relabel_currencies(words, spans)))
+        spans = cut_future_verbs(words, spans, **self._trimming)
         if not any(label == "PER" for _, _, label, _ in spans):
             return spans
         spans = join_linked_names(trim_names(words, spans, **self._trimming), words)

@@ -136,9 +136,10 @@ def _head_form(word: str) -> tuple[str, bool] | None:
 
 
 # definite nouns shaped like a nisba (-ية): after a name they are the verb's object, not an adjective
-# («تبنت كتائب شهداء الأقصى | العملية», «أحالت النيابة العامة | القضية»)
+# («تبنت كتائب شهداء الأقصى | العملية», «أحالت النيابة العامة | القضية»); a noun takes its coordinated noun
+# (وزارة التربية والتعليم). التنمية stays an adjective's peer: «مجلس الشؤون الاقتصادية والتنمية»
 NISBA_SHAPED_NOUNS = _norm_set("""العملية القضية الهوية الاتفاقية الميزانية الضحية التسوية المسؤولية الأغلبية
-الأقلية الجنسية الوصية الحماية الرعاية الأولوية الرؤية النية الهدية التغطية""")
+الأقلية الجنسية الوصية الحماية الرعاية الأولوية الرؤية النية الهدية التغطية التربية""")
 
 
 def _is_nisba(word: str) -> bool:
