@@ -273,3 +273,12 @@ def test_a_place_right_after_a_district_head_is_a_district():
 def test_common_nouns_ending_like_a_nisba_take_a_coordinated_noun():
     assert orgs("أعلنت وزارة التربية والتعليم أمس") == {"وزارة التربية والتعليم"}  # التربية is a noun
     assert orgs("وزارة الشؤون الإسلامية والدرزية") == {"وزارة الشؤون الإسلامية والدرزية"}
+
+
+def test_the_presidency_is_a_body_unless_the_office_is_meant():
+    assert orgs("وقالت رئاسة الجمهورية في بيان") == {"رئاسة الجمهورية"}
+    assert orgs("وذلك بعد موافقة رئاسة الوزراء") == {"رئاسة الوزراء"}
+    assert orgs("انعدام حظوظه بالوصول إلى رئاسة الجمهورية") == set()
+    assert orgs("والشغور في رئاسة الجمهورية مستمر") == set()
+    assert orgs("دعا الكتل لتقديم مرشحيهم لرئاسة الجمهورية") == set()
+    assert orgs("أعلن ترشحه لرئاسة الفيفا") == set()

@@ -55,3 +55,10 @@ def test_yemeni_districts_and_camps_but_not_masculine_adjectives():
     assert places("التوتر يخيم على مديرية يريم في إب") == ["يريم"]
     assert places("دارت اشتباكات في معسكر لبوزة أمس") == ["لبوزة"]
     assert places("أقام الاتحاد معسكر تدريبي في تركيا") == []  # تدريبية is a word: the adjective
+
+
+def test_maghrebi_districts_and_provinces_named_by_a_nisba():
+    assert places("تدشين مشروع بدائرة أرزيو وبجماعة إغيل ومعتمدية الحمامات") == ["أرزيو", "إغيل", "الحمامات"]
+    assert places("أعلنت دائرة الأرصاد الجوية أن") == []  # a body's head before a definite word
+    assert places("وفي محافظة الشرقية التي تقع") == ["الشرقية"]  # a governorate's nisba, common as it is
+    assert places("طرح صكوك محلية مقومة بالريال") == []  # محلية "local"

@@ -37,7 +37,7 @@ from .model import ORDINALS, PER_TITLES, QUOTE_PAIRS, SAY_VERBS, _norm_set
 # Indefinite singular forms; the article and proclitics are handled by _head_form.
 ORG_HEAD_NOUNS = _norm_set("""
 منظمة وزارة جامعة شركة وكالة مجلس حزب اتحاد هيئة بنك مؤسسة جمعية لجنة جبهة حركة صندوق محكمة مصرف معهد
-برلمان نادي نقابة رابطة مديرية مستشفى صحيفة جريدة مجلة قناة إذاعة تلفزيون أكاديمية كلية بلدية مدرسة
+برلمان نادي نقابة رابطة مديرية مستشفى مشفى صحيفة جريدة مجلة قناة إذاعة تلفزيون أكاديمية كلية بلدية مدرسة
 ائتلاف تحالف منتدى سلطة ديوان شرطة جيش مفوضية أمانة رئاسة غرفة بورصة دائرة شبكة
 كتائب سرايا ألوية نيابة مركز مكتبة مكتب
 """)
@@ -56,16 +56,17 @@ WEAK_HEADS = _norm_set("غرفة أمانة رئاسة جيش شرطة مدرس�
 STRICT_HEADS = _norm_set("مركز مكتبة مكتب")
 # a place right after them, with nothing more, is a district of Egypt or Saudi Arabia (مركز سنورس, مركز سلوى) or
 # a branch office (مكتب الرياض, مكتب المدينة المنورة), not a named body
-DISTRICT_HEADS = _norm_set("مركز مكتب مديرية")
-# a rare word right after them is a district's name (Yemen's مديرية حيس, مديرية المخا), not a body's: مديرية names
-# a body by its remit (مديرية الأمن العام, مديرية أمن القاهرة)
-DISTRICT_NAME_HEADS = _norm_set("مديرية")
+DISTRICT_HEADS = _norm_set("مركز مكتب مديرية دائرة")
+# a rare word right after them is a district's name (Yemen's مديرية حيس, Algeria's دائرة أرزيو), not a body's: they
+# name a body by its remit (مديرية الأمن العام, مديرية أمن القاهرة, دائرة الأرصاد الجوية)
+DISTRICT_NAME_HEADS = _norm_set("مديرية دائرة")
 # a body right after them, with nothing more, is the body whose office it is (مكتب الأمم المتحدة): that body is
 # the organization, not a new one
 BRANCH_HEADS = _norm_set("مكتب")
 # heads that may name an office rather than a body, and the words before them that say so
 OFFICE_HEADS = _norm_set("رئاسة")
-OFFICE_CONTEXT = _norm_set("انتخابات الانتخابات لانتخابات وانتخابات مرشح مرشحي المرشح منصب لمنصب سباق كرسي")
+OFFICE_CONTEXT = _norm_set("""انتخابات الانتخابات لانتخابات وانتخابات مرشح مرشحي المرشح منصب لمنصب سباق كرسي تولي لتولي
+يتولى تتولى توليه الوصول وصوله بالوصول الشغور الفراغ موقع استمراره""")
 # words that end a name chain even though they look like its continuation
 # (relative pronouns and particles are FUNCTION_WORDS already)
 STOP_WORDS = _norm_set("""
@@ -101,8 +102,10 @@ WATERWAYS = frozenset((normalize_text(h), normalize_text(w)) for h, w in (("قن
 # head + first word pairs that are no body: جيش الاحتلال, هيئة التدريس "the teaching staff" (أعضاء هيئة التدريس)
 NOT_ORGANIZATIONS = WATERWAYS | frozenset((normalize_text(h), normalize_text(w))
                                           for h, w in (("جيش", "الاحتلال"), ("هيئة", "التدريس")))
-# head + adjective pairs that name one body with nothing more (every country has its public prosecution)
-NAMED_PAIRS = frozenset((normalize_text(h), normalize_text(w)) for h, w in (("نيابة", "العامة"),))
+# head + word pairs that name one body with nothing more (every country has its public prosecution and its
+# presidency: رئاسة الجمهورية, رئاسة الحكومة)
+NAMED_PAIRS = frozenset((normalize_text(h), normalize_text(w)) for h, w in (
+    ("نيابة", "العامة"), ("رئاسة", "الجمهورية"), ("رئاسة", "الحكومة"), ("رئاسة", "الوزراء")))
 # first chain words that make a generic body, not a named one (مجلس الإدارة = the board of directors)
 GENERIC_FIRST = _norm_set("الإدارة الأمناء العمومية المذكور المذكورة المعني المعنية المختص المختصة")
 MAX_CHAIN = 7
@@ -150,6 +153,16 @@ def _is_nisba(word: str) -> bool:
 
 def _is_adjective(word: str) -> bool:
     return _is_nisba(word) or word in ADJECTIVES
+
+
+def _office_context(doc: Document, i: int) -> bool:
+    """The word before token i, or before the preposition before it, speaks of an office: «انتخابات الرئاسة»,
+    «الوصول إلى رئاسة الجمهورية», «الشغور في رئاسة الجمهورية»."""
+    k = i - 1
+    if k > 0 and doc.tokens[k].norm in ("الي", "في"):
+        k -= 1
+    word = doc.tokens[k].norm if k >= 0 else ""
+    return word in OFFICE_CONTEXT or (word.startswith("و") and word[1:] in OFFICE_CONTEXT)
 
 
 def _before_ala(doc: Document, j: int, stop: int) -> bool:
@@ -350,9 +363,10 @@ class OrgPhraseRule:
             j += 1
         if end is None:
             return None
-        if noun in OFFICE_HEADS and ((i > 0 and doc.tokens[i - 1].norm in OFFICE_CONTEXT)
-                                     or doc.tokens[i].norm.startswith(("بر", "وبر"))):
-            return None  # «انتخابات الرئاسة الأمريكية», «برئاسة يوسف …» ("chaired by"): the office, not a body
+        if noun in OFFICE_HEADS and (_office_context(doc, i) or doc.tokens[i].norm.startswith(("بر", "وبر", "لر", "ولر"))):
+            # «انتخابات الرئاسة الأمريكية», «برئاسة يوسف …» ("chaired by"), «الوصول إلى رئاسة الجمهورية», «مرشحيهم
+            # لرئاسة الجمهورية»: the office, not a body
+            return None
         if (strict or district) and not (specific or national_place):
             return None  # «مركز سنورس», «مديرية حيس» (districts), «المكتبة العربية», «مركز الشرطة»
         named = (noun, doc.tokens[i + 1].norm) in NAMED_PAIRS  # «النيابة العامة»

@@ -21,9 +21,18 @@ from ..lexicon import LEXICON_FILE, load_word_frequencies
 from .model import _norm_set
 
 # indefinite singular heads; a definite head (المحافظة) is followed by adjectives, not names
-# (مديرية: a district in Yemen; معسكر: a displaced people's camp in Sudan, معسكر زمزم)
-SETTLEMENT_HEADS = _norm_set("قرية بلدة مخيم محافظة ولاية ناحية قضاء مدينة حي مقاطعة إقليم مديرية معسكر")
+# (مديرية: a district in Yemen; معسكر: a displaced people's camp in Sudan, معسكر زمزم; معتمدية: Tunisia's
+# delegations; جماعة: Morocco's communes; دائرة: Algeria's daïras. Sudan's محلية is left out: it is far more often
+# the adjective "local", صكوك محلية مقومة)
+SETTLEMENT_HEADS = _norm_set("""قرية بلدة مخيم محافظة ولاية ناحية قضاء مدينة حي مقاطعة إقليم مديرية معسكر معتمدية جماعة
+دائرة""")
 # قضاء is also "spending (time)" (لقضاء الإجازة, وقضاء حوائجهم): as a district head it takes no ل and no و
+# administrative heads whose definite nisba after them is a province's name however common the word (محافظة الشرقية,
+# محافظة الداخلية in Oman, ولاية الشمالية in Sudan): «المحافظة الشرقية» would be "the eastern governorate"
+ADMIN_HEADS = _norm_set("محافظة ولاية")
+# heads that also name bodies (دائرة الأرصاد الجوية, جماعة الإخوان): only an indefinite name follows them here
+# (دائرة أرزيو, جماعة أولاد تايمة)
+BODY_LIKE_HEADS = _norm_set("دائرة جماعة")
 HEAD_FORMS = frozenset(conj + prep + head for head in SETTLEMENT_HEADS
                        for conj in ("", "و", "ف") for prep in ("", "ب", "ل")) - _norm_set("لقضاء وقضاء ولقضاء فقضاء")
 # imperfect verbs (تتوافر, ستستضيف, يتم) are no names
@@ -38,6 +47,10 @@ PRONOUN_STEM_COUNT = 50  # نجد 761, خطورة 151 (stems under 3 letters are
 MASCULINE_COUNT = 5  # the masculine of an adjective is a word arwiki knows (جاذب 6, تراثي 10)
 NAME_LABELS = frozenset({"PER", "ORG", "LOC"})
 RULE_SCORE = 0.6  # weak (< the finisher's WEAK_RULE_SCORE): a model span that overlaps it wins
+
+
+def _definite_nisba(word: str) -> bool:
+    return word.startswith("ال") and len(word) >= 6 and word.endswith("يه") and word.isalpha()
 
 
 class PlaceHeadRule:
@@ -60,9 +73,15 @@ class PlaceHeadRule:
                 covered[i:j] = b"\x01" * (j - i)
         for sent in doc.sentences:
             for i in range(sent.first_token, sent.last_token - 1):
-                if doc.tokens[i].norm not in HEAD_FORMS or covered[i + 1]:
+                head = doc.tokens[i].norm
+                if head not in HEAD_FORMS or covered[i + 1]:
                     continue
-                end = self._name_end(doc, i + 1, sent.last_token, covered)
+                if head.endswith(tuple(BODY_LIKE_HEADS)) and doc.tokens[i + 1].norm.startswith("ال"):
+                    continue
+                if head.endswith(tuple(ADMIN_HEADS)) and _definite_nisba(doc.tokens[i + 1].norm):
+                    end = i + 2  # «محافظة الشرقية»: an indefinite head takes no definite adjective, so a name
+                else:
+                    end = self._name_end(doc, i + 1, sent.last_token, covered)
                 if end is not None:
                     doc.candidates.append(Entity(doc.tokens[i + 1].start, doc.tokens[end - 1].end, "LOC", RULE_SCORE,
                                                  "rule", attrs={"rule": self.name}))
