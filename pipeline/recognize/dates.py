@@ -572,6 +572,8 @@ class _Finder:
             attrs["hijri_marker"] = True
         if attrs.get("relative") and not dto:
             attrs["_md"] = (month, day)
+        elif attrs.get("relative") and day:
+            attrs["_md_range"] = (month, day, dto)  # «من 5 إلى 7 جوان», «10 و11 فبراير»
         if year is None:
             self.add(start, end, None, "range" if dto else ("day" if day else "month"), score, **attrs)
             return
@@ -833,7 +835,7 @@ class _Finder:
             y1 = _nearest_year(self.ref, m1, None, None)
             y2 = y1 if m1 < m2 else y1 + 1
         else:
-            self.add(start, end, None, "range", 0.85, relative=True)
+            self.add(start, end, None, "range", 0.85, relative=True, _months=(m1, m2))
             return
         self.add(start, end, f"{y1:04d}-{m1:02d}/{y2:04d}-{m2:02d}", "range", 0.9)
 
@@ -1426,14 +1428,8 @@ def _years_from_text(cands: list[_Cand]) -> list[_Cand]:
     يوم 29 جانفي» is 2023-01-29. Dates before any full date keep no value."""
     anchor: _dt.date | None = None
     for c in cands:
-        md = c.attrs.get("_md")
-        if anchor is not None and c.value is None and md and c.attrs.get("relative"):
-            shift = c.attrs.get("_year_shift")
-            year = anchor.year + shift if shift is not None else _nearest_year(anchor, md[0], md[1], c.attrs.get("_direction"))
-            if md[1] and _valid(year, md[0], md[1]):
-                c.value = f"{year:04d}-{md[0]:02d}-{md[1]:02d}"
-            elif not md[1]:
-                c.value = f"{year:04d}-{md[0]:02d}"
+        if anchor is not None and c.value is None and c.attrs.get("relative"):
+            c.value = _value_against(c.attrs, anchor)
             if c.value is not None:
                 c.attrs["year_from"] = "text"
             continue
@@ -1441,6 +1437,30 @@ def _years_from_text(cands: list[_Cand]) -> list[_Cand]:
         if mm:
             anchor = _dt.date(int(mm[1]), int(mm[2]), int(mm[3]))
     return cands
+
+
+def _value_against(attrs: dict, anchor: _dt.date) -> str | None:
+    """The ISO value of a yearless date (a day, a month, a range of days in a month, a range of months) read against
+    ``anchor``: its year is the one nearest the anchor, or the last/next one after الماضي/المقبل."""
+    shift, direction = attrs.get("_year_shift"), attrs.get("_direction")
+    if "_months" in attrs:
+        m1, m2 = attrs["_months"]
+        y1 = _nearest_year(anchor, m1, None, None)
+        y2 = y1 if m1 < m2 else y1 + 1
+        return f"{y1:04d}-{m1:02d}/{y2:04d}-{m2:02d}"
+    md = attrs.get("_md") or attrs.get("_md_range")
+    if not md:
+        return None
+    month, day = md[0], md[1]
+    year = anchor.year + shift if shift is not None else _nearest_year(anchor, month, day, direction)
+    if "_md_range" in attrs:
+        dto = md[2]
+        if _valid(year, month, day) and _valid(year, month, dto):
+            return f"{year:04d}-{month:02d}-{day:02d}/{year:04d}-{month:02d}-{dto:02d}"
+        return None
+    if day:
+        return f"{year:04d}-{month:02d}-{day:02d}" if _valid(year, month, day) else None
+    return f"{year:04d}-{month:02d}"
 
 
 _ABS_YEAR = regex.compile(r"^(\d{4})(?:-(\d{2}))?(?:-\d{2})?$")
