@@ -43,8 +43,11 @@ class Split:
         return len(self.prefix)
 
 
-def candidate_splits(word: str, min_stem: int = 2) -> list[Split]:
-    """Every reading of ``word`` as proclitics + stem, longest prefix first (the whole word last)."""
+def candidate_splits(word: str, min_stem: int = 2, as_trained: bool = False) -> list[Split]:
+    """Every reading of ``word`` as proclitics + stem, longest prefix first (the whole word last).
+
+    ``as_trained``: the readings the shipped NER model's features were built from (ك also read as fused with the
+    article, no ل + ال + لX reading), so that the model sees at run time what it saw in training."""
     if not word.startswith(_PROCLITICS):  # most words: no reading but the whole word
         return [Split("", word, word)]
     out: list[Split] = []
@@ -57,13 +60,14 @@ def candidate_splits(word: str, min_stem: int = 2) -> list[Split]:
             prefix = conj + prep
             if not prefix or len(stem) < min_stem:
                 continue
-            fused = prep == "ل" and stem.startswith("ل") and not stem.startswith(ARTICLE) and len(stem) > 3
+            fused = (prep == "ل" or (as_trained and prep == "ك")) and stem.startswith("ل") \
+                and not stem.startswith(ARTICLE) and len(stem) > 3
             if fused:
                 # ل + ال + X is written لل + X: the article's alef is gone (after ك it stays: كالوليد, so
                 # كلينتون has no such reading).
                 out.append(Split(prefix, stem, ARTICLE + stem[1:]))
             out.append(Split(prefix, stem, stem))
-            if fused:  # ... and ل + ال + لX drops one ل too: للجنة is ل + اللجنة
+            if fused and not as_trained:  # ... and ل + ال + لX drops one ل too: للجنة is ل + اللجنة
                 out.append(Split(prefix, stem, ARTICLE + stem))
     out.sort(key=lambda s: -len(s.prefix))
     out.append(Split("", word, word))
@@ -115,12 +119,14 @@ def split_proclitics(word: str, frequencies: Mapping[str, int] | None = None,
 def _lam_reading(split: Split, frequencies: Mapping[str, int]) -> Split:
     """The reading of a word-initial لل (``split`` is its ل + ال + X reading) that the corpus counts favour:
     ل + ال + X (للوليد → الوليد), ل + ال + لX (للجنة → اللجنة) or ل + لX, no article (لليبيا → ليبيا).
-    The last is the text's ل cut off, so it needs the article readings to be rare beside it: words that take
-    no article (names of countries and cities) have no article form in the corpus at all."""
+    The last is the text's ل cut off, so it needs the article readings to be rare beside it, and لX to be no
+    ل + X itself: words that take no article (names of countries and cities) have no article form at all."""
     stem = split.stem
     after_article = frequencies.get(split.canonical, 0)
     lam_word_with_article = frequencies.get(ARTICLE + stem, 0)
-    if frequencies.get(stem, 0) > 5 * max(after_article, lam_word_with_article):
+    stem_count = frequencies.get(stem, 0)
+    # لX must be a word of its own, not ل + X (للمدة is ل + المدة: لمدة is ل + مدة, and مدة is common)
+    if stem_count > 5 * max(after_article, lam_word_with_article) and 5 * frequencies.get(stem[1:], 0) < stem_count:
         return Split(split.prefix, stem, stem)
     if lam_word_with_article > after_article:
         return Split(split.prefix, stem, ARTICLE + stem)

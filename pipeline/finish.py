@@ -12,6 +12,7 @@
 """
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 
@@ -112,8 +113,12 @@ class EntityFinisher:
 
 
 def _ends_in_tanween(text: str, end: int) -> bool:
-    """The word ending at ``end`` ends in alef with tanween (سورياً, written اً or ًا)."""
-    tail = text[max(0, end - 2):end + 1]
+    """The word ending at ``end`` ends in alef with tanween: سورياً, written اً, ًا, يًّا, or in presentation forms
+    (ﺳﻮﺭﻳﺎﹰ). Marks typed after the span's end count."""
+    k = end
+    while k < len(text) and (unicodedata.combining(text[k]) or "\ufe70" <= text[k] <= "\ufe7f"):
+        k += 1
+    tail = unicodedata.normalize("NFKC", text[max(0, end - 3):k]).replace(" ", "")
     return "\u064b" in tail and "ا" in tail
 
 

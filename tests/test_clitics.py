@@ -43,7 +43,7 @@ def test_conjunction_still_cut_before_a_name():
     assert split_proclitics("وفيصل", {"فيصل": 367, "وفيصل": 3}, bare_prefixes="و").stem == "فيصل"
 
 
-# counts as in the shipped lexicon (arwiki 2017): names that look like a proclitic + the article
+# counts close to the shipped lexicon's (arwiki 2017): names that look like a proclitic + the article
 NAME_COUNTS = {"كاليه": 4, "اليه": 2400, "كاليفورنيا": 528, "والتر": 87, "بالتيمور": 43, "القاهره": 3576, "والقاهره": 90, "والضالع": 3,
                "ليبيا": 676, "لليبيا": 23, "لجنه": 993, "اللجنه": 798, "الجنه": 227, "الوليد": 352, "لوليد": 3}
 

@@ -156,8 +156,10 @@ def test_a_word_as_written_beats_its_proclitic_reading_and_tells_the_models_span
     entries.write_text("جده\tLOC\t0.78\tgeonames\nوجده\tLOC\t0.6\tplaces\nوفاق سطيف\tORG\t0.64\torganizations\n"
                        "تندوف\tLOC\t0.9\tplaces\nاور\tLOC\t0.6\tgeonames\n", encoding="utf-8")
     gaz = Gazetteer.load(entries)
-    assert gaz.match_readings(["وجده"]) == [(0, 1, "LOC", 0.6, True)]  # Oujda, not «and Jeddah»
-    assert gaz.match_readings(["وبجده"]) == [(0, 1, "LOC", 0.78, False)]
+    (i, j, label, score, reading), = gaz.match_readings(["وجده"])
+    assert (i, j, label, score, reading.prefix) == (0, 1, "LOC", 0.6, "")  # Oujda, not «and Jeddah»
+    (*_, score, reading), = gaz.match_readings(["وبجده"])
+    assert (score, reading.prefix, reading.stem) == (0.78, "وب", "جده")
 
     text = "فاز وفاق سطيف ووصل الوفد إلى وتندوف وأكد أن أكوا باور تعمل"
     doc = Tokenizer()(Document(text))
@@ -168,3 +170,14 @@ def test_a_word_as_written_beats_its_proclitic_reading_and_tells_the_models_span
     got = {doc.text[e.start:e.end] for e in doc.entities}
     # the club's و is its own; the listed place after و tells the model's span to cut it; a 3-letter name does not
     assert got == {"وفاق سطيف", "تندوف", "باور"}
+
+
+def test_the_reading_that_matched_is_the_one_cut():
+    from pipeline.finish import EntityFinisher
+    from pipeline.tokenize import Tokenizer
+
+    text = "زار الوزير موسكو وبكين واجتمع مع وبان كي مون"
+    doc = Tokenizer()(Document(text))
+    doc = EntityFinisher(word_frequencies={})(GazetteerRecognizer()(doc))
+    got = [doc.text[e.start:e.end] for e in doc.entities]
+    assert "بكين" in got and "كين" not in got  # و + بكين, not و + ب + كين

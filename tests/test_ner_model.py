@@ -402,3 +402,23 @@ def test_a_span_ends_before_a_future_verb():
     got = cut_future_verbs(words, [(1, 4, "ORG", 0.9), (6, 8, "ORG", 0.9)], counts)
     assert got == [(1, 3, "ORG", 0.9), (6, 8, "ORG", 0.9)]
     assert cut_future_verbs(words, [(1, 4, "ORG", 0.9)], None) == [(1, 4, "ORG", 0.9)]  # no counts, no cut
+
+
+def test_review_cases_for_mali_rahman_and_office_titles():
+    from pipeline.normalize import normalize_text
+    from pipeline.recognize.model import drop_common_senses, trim_names
+
+    def run(text, spans):
+        words = [normalize_text(w) for w in text.split()]
+        return [" ".join(words[a:b]) for a, b, _, _ in drop_common_senses(words, spans)]
+
+    mali = normalize_text("مالي")
+    assert run("وقعت مالي والنيجر اتفاقا", [(1, 2, "LOC", 0.97)]) == [mali]  # after a verb
+    assert run("وزير خارجية مالي عبد الله ديوب", [(2, 3, "LOC", 0.8)]) == [mali]
+    assert run("بمبلغ مالي كبير", [(1, 2, "LOC", 0.95)]) == [mali]  # the model sure of it: it stands
+    assert run("بمبلغ مالي كبير", [(1, 2, "LOC", 0.6)]) == []
+    assert run("قال مجيب الرحمن إن", [(1, 3, "PER", 0.99)]) == [normalize_text("مجيب الرحمن")]
+    assert run("وقال مولانا فضل الرحمن", [(2, 4, "PER", 0.86)]) == [normalize_text("فضل الرحمن")]
+    words = [normalize_text(w) for w in "وقال والي الخرطوم أحمد هارون إن".split()]
+    places = frozenset({normalize_text("الخرطوم")})
+    assert trim_names(words, [(2, 5, "PER", 0.9)], {}, places) == [(3, 5, "PER", 0.9)]

@@ -480,6 +480,8 @@ class _Finder:
             if prev and prev[-1].startswith("ال") and prev[-1] not in _ORDINAL_HEADS and prev[-1] not in _AL_FUNCTION_WORDS:
                 return  # "الأسبوع الأول من يونيو": the ordinal belongs to the noun before it
         attrs: dict[str, Any] = {}
+        if m.group("wd") or m.group("yawm"):
+            attrs["_named_day"] = True  # «يوم الأحد 5 جويلية 2020»: the day of the news, not a date in history
         if m.group("mod"):
             attrs["mod"] = _MOD_INDEX.get(_key(m.group("mod")))
         part = _part_of(m)
@@ -537,12 +539,14 @@ class _Finder:
                     year = _nearest_year(ref, month, day, k)
         else:
             attrs["relative"] = True
+            prev = _prev_words(text, m.start("b"), 1)
+            since = bool(prev) and prev[-1].lstrip("وف") == "منذ"
+            if since:
+                attrs["_direction"] = -1  # «منذ 10 مايو»: the last May before the reference (or a date in the text)
             if ref is not None:
                 if calendar == "hijri":
                     year = self.ref_hyear
                 else:
-                    prev = _prev_words(text, m.start("b"), 1)
-                    since = bool(prev) and prev[-1].lstrip("وف") == "منذ"
                     year = _nearest_year(ref, month, day, -1 if since else None)
         score = 0.95 if (day or has_year) else 0.8
         if calendar == "hijri":
@@ -1414,7 +1418,9 @@ def _shared_years(cands: list[_Cand], text: str) -> list[_Cand]:
             c.attrs["year_from"] = "list"
             carry = (year, md[0])
             continue
-        mm = _ISO_DAY_OR_MONTH.match(c.value or "") if not c.attrs.get("relative") else None
+        # a Gregorian date with a written year, or one placed by الماضي/المقبل («و10 فبراير الماضي»), lends its year
+        lends = not c.attrs.get("relative") or "_direction" in c.attrs
+        mm = _ISO_DAY_OR_MONTH.match(c.value or "") if lends and c.attrs.get("calendar") != "hijri" else None
         carry = (int(mm[1]), int(mm[2])) if mm else None
     return cands
 
@@ -1424,8 +1430,9 @@ _ISO_DAY = regex.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 def _years_from_text(cands: list[_Cand]) -> list[_Cand]:
     """Without a publication date, a yearless Gregorian date («يوم 29 جانفي», «14 أوت الماضي») is read against the
-    last full date before it in the text — the dateline, usually: «قررت الهيئة، يوم 16 جانفي 2023، تنظيم الدور الثاني
-    يوم 29 جانفي» is 2023-01-29. Dates before any full date keep no value."""
+    last full date before it in the text that names its day (يوم, a weekday) — the news' own day, usually: «قررت
+    الهيئة، يوم 16 جانفي 2023، تنظيم الدور الثاني يوم 29 جانفي» is 2023-01-29, while «حرب 5 يونيو 1967» is history
+    and lends no year. Dates before any such date keep no value."""
     anchor: _dt.date | None = None
     for c in cands:
         if anchor is not None and c.value is None and c.attrs.get("relative"):
@@ -1433,7 +1440,7 @@ def _years_from_text(cands: list[_Cand]) -> list[_Cand]:
             if c.value is not None:
                 c.attrs["year_from"] = "text"
             continue
-        mm = _ISO_DAY.match(c.value or "") if not c.attrs.get("relative") else None
+        mm = _ISO_DAY.match(c.value or "") if not c.attrs.get("relative") and c.attrs.get("_named_day") else None
         if mm:
             anchor = _dt.date(int(mm[1]), int(mm[2]), int(mm[3]))
     return cands

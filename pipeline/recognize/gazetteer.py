@@ -1,8 +1,8 @@
 """Gazetteer stage: known place and organization names, matched on normalized tokens.
 
 Entries live in ``models/gazetteer/entries.tsv`` (``form<TAB>label<TAB>score<TAB>list``),
-compiled by ``python -m pipeline.train.gazetteer`` from CLDR, GeoNames and
-ANERGazet. Each entry's score is its precision measured on the labelled training
+compiled by ``python -m pipeline.train.gazetteer`` from CLDR, GeoNames, ANERGazet and the
+team's curated lists (organizations, places, people; see models/gazetteer/README.md). Each entry's score is its precision measured on the labelled training
 corpora (how often its occurrences were gold entities of that type), so noisy
 entries ("اليوم" listed as a newspaper) were dropped at build time.
 A word matches an entry's first word as written or after its proclitics
@@ -47,10 +47,11 @@ class Gazetteer:
             options.sort(key=lambda o: (-len(o[0]), -o[2]))
         self._starting = lru_cache(maxsize=self.CACHE_SIZE)(self._entries_starting)
 
-    def _entries_starting(self, word: str) -> tuple[tuple[bool, list[tuple[tuple[str, ...], str, float]]], ...]:
-        """(as written?, the index's option list) for each form of ``word``: after its proclitics, and as written."""
+    def _entries_starting(self, word: str) -> tuple[tuple[Split, list[tuple[tuple[str, ...], str, float]]], ...]:
+        """(reading, the index's option list) for each reading of ``word`` whose form starts entries: after its
+        proclitics, and as written (the reading with no prefix)."""
         index = self._index
-        return tuple((form == word, index[form]) for form in _first_word_forms(word) if form in index)
+        return tuple((split, index[split.canonical]) for split in candidate_splits(word) if split.canonical in index)
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._index.values())
@@ -79,27 +80,25 @@ class Gazetteer:
                     raise ValueError(f"{path}:{n}: malformed gazetteer line ({exc}); rebuild with `make train`") from None
         return cls(e for e in entries if e[2] >= min_score)
 
-    def starts_an_entry(self, word: str) -> bool:
-        """Whether ``word`` as written (no proclitic read off) is the first word of an entry."""
-        return word in self._index
-
     def match(self, words: Sequence[str]) -> list[tuple[int, int, str, float]]:
         """Non-overlapping (start, end, label, score) spans in token indices, longest first."""
         return [m[:4] for m in self.match_readings(words)]
 
-    def match_readings(self, words: Sequence[str]) -> list[tuple[int, int, str, float, bool]]:
-        """``match``, and whether the first word matched as written (وجدة, Oujda) rather than after proclitics (و +
-        جدة, Jeddah): of two matches as long, the word as written wins, then the better score."""
+    def match_readings(self, words: Sequence[str]) -> list[tuple[int, int, str, float, Split]]:
+        """``match``, with the reading of the first word that matched: as written (وجدة, Oujda; no prefix) or after
+        proclitics (و + جدة, Jeddah). Of two matches as long, the reading with fewer proclitics wins (وبكين is
+        و + بكين, not و + ب + كين), then the better score."""
         out = []
         i, n = 0, len(words)
         while i < n:
             best = None
-            for as_written, options in self._starting(words[i]):
+            for split, options in self._starting(words[i]):
                 for entry, label, score in options:
                     k = len(entry)
                     if i + k <= n and tuple(words[i + 1:i + k]) == entry[1:]:
-                        if best is None or (k, as_written, score) > (best[1] - best[0], best[4], best[3]):
-                            best = (i, i + k, label, score, as_written)
+                        key = (k, -len(split.prefix), score)
+                        if best is None or key > (best[1] - best[0], -len(best[4].prefix), best[3]):
+                            best = (i, i + k, label, score, split)
                         break  # options are longest first
             if best is None:
                 i += 1
@@ -135,10 +134,6 @@ def is_place_nisba(word: str, places: frozenset[str]) -> bool:
     return any(form in places for form in (core, "ال" + core, core + "ا", core + "يا", core + "يه", "ال" + core + "يه"))
 
 
-def _first_word_forms(word: str) -> list[str]:
-    return [s.canonical for s in candidate_splits(word)]
-
-
 class GazetteerRecognizer:
     """Stage: appends gazetteer matches to ``doc.candidates`` (source "gazetteer")."""
 
@@ -160,13 +155,14 @@ class GazetteerRecognizer:
         same_span = {(c.start, c.end, c.label): c for c in doc.candidates if c.source == "model"}
         for sent in doc.sentences:
             tokens = doc.tokens[sent.first_token:sent.last_token]
-            for i, j, label, score, as_written in self.gazetteer.match_readings([t.norm for t in tokens]):
+            for i, j, label, score, reading in self.gazetteer.match_readings([t.norm for t in tokens]):
                 entity = Entity(tokens[i].start, tokens[j - 1].end, label, score, "gazetteer")
+                as_written = not reading.prefix
                 if as_written:
                     entity.attrs["as_written"] = True  # وجدة (Oujda): no proclitic to cut
                 else:
                     # لمعمر القذافي, بضباء: the entry starts after the proclitics; the finisher cuts them
-                    entity.attrs["proclitic"] = self._entry_reading(tokens[i].norm)
+                    entity.attrs["proclitic"] = reading
                 model_twin = same_span.get((entity.start, entity.end, label))
                 if model_twin is not None:
                     # the model's span over the same words reads its first word so too (وتندوف → تندوف), unless
@@ -184,9 +180,6 @@ class GazetteerRecognizer:
                 doc.candidates.append(entity)
         return doc
 
-    def _entry_reading(self, word: str) -> Split | None:
-        """The proclitic reading of ``word`` whose stem starts a gazetteer entry (بضباء = ب + ضباء)."""
-        return next((s for s in candidate_splits(word) if s.prefix and self.gazetteer.starts_an_entry(s.canonical)), None)
 
 
 def _holds_model_guess(entity: Entity, model: list[tuple[int, int]], model_starts: list[int]) -> bool:

@@ -109,15 +109,18 @@ NOT_NAMES = _norm_set("الجوار")
 # any other noun (مبلغ مالي, فحص مالي, اتحاد مالي: ANERcorp 3 LOC, 5 O)
 MALI = normalize_text("مالي")
 MALI_BEFORE = _norm_set("""في من الى إلى عن مع بين شمال جنوب وسط شرق غرب شمالي جنوبي دولة جمهورية حكومة رئيس عاصمة
-سفير سفارة زار وصل""")
+سفير سفارة زار وصل خارجية وزير وقعت أن إن""")
+MALI_SURE = 0.9  # the model's score above which its Mali stands whatever the word before
 # phrases about God the model reads as a name: «بحمد الله» "thank God", «بارك الله فيكم» "God bless you"
 DIVINE_PHRASES = frozenset(tuple(normalize_text(w) for w in p.split()) for p in """بحمد الله|الحمد لله|والحمد لله|بارك الله
 |بإذن الله|إن شاء الله|ما شاء الله|سبحان الله|جزاه الله|وفقه الله|أعان الله|لا إله إلا الله|يا الله|بعون الله|بفضل الله
 |فضل الله عليه""".replace("\n", "").split("|"))
 # ريف + a place is one region (ريف دمشق, ريف حمص الشمالي): the model tags the two words apart
 COUNTRYSIDE = normalize_text("ريف")
-# الرحمن names God outside «عبد الرحمن» (ضيوف الرحمن "the pilgrims", بسم الله الرحمن)
+# الرحمن first in a span, or after these words, names God (ضيوف الرحمن "the pilgrims", بسم الله الرحمن, الرحمن
+# الرحيم); inside a name it stays (عبد الرحمن, مجيب الرحمن, فضل الرحمن)
 RAHMAN = normalize_text("الرحمن")
+GOD_BEFORE = _norm_set("ضيوف عباد الله بسم ملكوت")
 # first words of a span that is no person: a disease or a storm named after a word the model reads as a name
 # («فيروس كورونا», «إعصار كاترينا»), and «حسن» + a quality (حسن الجوار "good neighbourliness", حسن النية)
 NOT_PERSON_FIRST = _norm_set("فيروس الفيروس جائحة وباء متلازمة إعصار الإعصار عاصفة العاصفة")
@@ -270,7 +273,7 @@ class Featurizer:
         """(proclitic prefix, word, loose stem, cluster0, cluster1, trig, shape, gaz, context flags, stem, bare stem,
         clusters, unseen): items 1-8 are word_info's, and both end with ``unseen`` (not in the cluster table)."""
         lex = self.lex
-        candidates = candidate_splits(w)
+        candidates = candidate_splits(w, as_trained=True)
         split = split_proclitics(w, candidates=candidates)
         stem = split.stem
         # a liberal stem: the longest candidate split whose stem is a known title/head/gazetteer word
@@ -1187,7 +1190,7 @@ def propagate(sentences: Sequence[Sequence[str]], preds: list[list[SpanPred]], m
             if w in by_first:
                 firsts = [w]
             elif w[1:] in by_first or w[2:] in by_first or ("ال" + w[2:]) in by_first or ("ال" + w[3:]) in by_first:
-                firsts = [v for c in candidate_splits(w) if c.prefix for v in dict.fromkeys((c.stem, c.canonical))]
+                firsts = [v for c in candidate_splits(w, as_trained=True) if c.prefix for v in dict.fromkeys((c.stem, c.canonical))]
             else:  # no tagged sequence starts with this word or its proclitic-less forms
                 continue
             done = False
@@ -1256,7 +1259,8 @@ def trim_names(words: Sequence[str], spans: list[SpanPred], frequencies: dict[st
                 continue
             while b - a > 1 and words[a] in LEADING_DESCRIPTORS:
                 a += 1  # «الراحل الباجي قائد السبسي»: "the late" describes him
-            if b - a >= 3 and a > 0 and words[a] in places and _stem(words[a - 1]) in OFFICE_TITLES:
+            if b - a >= 3 and a > 0 and words[a] in places and (words[a - 1] in OFFICE_TITLES
+                                                                 or _stem(words[a - 1]) in OFFICE_TITLES):
                 a += 1  # «محافظ [نينوى] نجم الجبوري»: the office's place, then the name
             for k in range(a + 1, b):
                 if _ends_name_before(words, k, frequencies, places):
@@ -1304,9 +1308,9 @@ def drop_common_senses(words: Sequence[str], spans: list[SpanPred]) -> list[Span
     for a, b, label, score in spans:
         w = words[a]
         if b == a + 1 and (w in NOT_NAMES or w in LEADING_DESCRIPTORS or (label == "LOC" and w == MALI and a > 0
-                                                                          and not _mali_context(words[a - 1]))):
+                                                                          and _adjective_context(words[a - 1], score))):
             continue
-        if label == "PER" and any(words[k] == RAHMAN and not (k > 0 and words[k - 1].endswith("عبد"))
+        if label == "PER" and any(words[k] == RAHMAN and (k == a or _stem(words[k - 1]) in GOD_BEFORE)
                                   for k in range(a, b)):
             continue
         if tuple(words[a:b]) in DIVINE_PHRASES:
@@ -1343,8 +1347,13 @@ def _stem(word: str) -> str:
     return word[1:] if len(word) > 3 and word[0] in "وبلف" else word
 
 
-def _mali_context(prev: str) -> bool:
-    return not prev.isalpha() or prev in MALI_BEFORE or _stem(prev) in MALI_BEFORE
+def _adjective_context(prev: str, score: float) -> bool:
+    """مالي after ``prev`` reads "financial": after an indefinite noun (مبلغ مالي, دعم مالي) and the model unsure of
+    the country; a verb, a definite word, a particle or a state's head before it leave Mali (وقعت مالي, أن مالي,
+    المجموعة مالي, خارجية مالي)."""
+    core = _stem(prev)
+    return (score < MALI_SURE and prev.isalpha() and not prev.startswith("ال") and prev not in FUNCTION_WORDS
+            and prev not in MALI_BEFORE and core not in MALI_BEFORE)
 
 
 def _is_currency(word: str, currencies: frozenset[str] = CURRENCIES) -> bool:

@@ -277,9 +277,11 @@ class OrgPhraseRule:
             # a name that starts with an adjective agreeing with a definite head is the head's chain: «البنك
             # [الأهلي المصري]» (a club's name inside the bank's), «الحزب [الديمقراطي الكردستاني]»
             head_adjective = state == HEAD and definite and _is_nisba(w)
-            if state in (NOUN, ADJ) and not lam and w.startswith("لل") and j in place_starts and starts[j] - j >= 2:
+            if state in (NOUN, ADJ) and not lam and w.startswith("لل") and j in place_starts and starts[j] - j >= 2 \
+                    and not (national or specific):
                 # a region of several words as the body's ل-complement: «الغرفة التجارية الصناعية [للمنطقة
-                # الشرقية]»; one word there is the next phrase («… للعراق»)
+                # الشرقية]»; one word there is the next phrase («… للعراق»), and so is a place after a body a
+                # nisba or a complement already names («البرلمان الأوروبي | للمملكة العربية السعودية»)
                 j = starts[j]
                 state, end, specific, pending, head_adjectives = NAME, j, True, 0, False
                 continue

@@ -39,8 +39,8 @@ HEAD_FORMS = frozenset(conj + prep + head for head in SETTLEMENT_HEADS
 VERB_PREFIXES = ("تت", "يت", "ست", "سي", "سن")
 # a possessive pronoun as written ends a common noun, not a name (ناحية احتوائه, لقضاء عطلاتهم)
 PRONOUN_ENDINGS = ("ه", "هم", "هما", "هن", "كم")
-# a name's first word is rarer than this in arwiki (8.3M words; الطائف 97, الزلفي 4, دوما 224 are the limit's
-# price: common-looking names stay the model's and the gazetteer's); a second word rarer still
+# a name's first word is rarer than this in arwiki (8.3M words; الزلفي 4 passes, الطائف 97 and دوما 224 are the
+# limit's price: common-looking names stay the model's and the gazetteer's); a second word rarer still
 RARE_FIRST = 60
 RARE_SECOND = 20
 PRONOUN_STEM_COUNT = 50  # نجد 761, خطورة 151 (stems under 3 letters are not tried: أبها, بنها)
@@ -118,8 +118,8 @@ class PlaceHeadRule:
         # خامس are words; رنية, تنومة, شقرة have no such masculine)
         if word.endswith("ه") and not word.startswith("ال") and counts.get(word[:-1], 0) >= MASCULINE_COUNT:
             return False
-        # ... and a masculine one whose feminine is a word: معسكر تدريبي (تدريبية)
-        if word.endswith("ي") and not word.startswith("ال") and counts.get(word + "ه", 0) >= MASCULINE_COUNT:
+        # ... and a masculine one whose feminine arwiki has at all: معسكر تدريبي, مخيم كشفي (كشفية: 4 uses)
+        if word.endswith("ي") and not word.startswith("ال") and word + "ه" in counts:
             return False
         return not word.endswith(("وا", "ون", "ين"))  # verbs and plurals (أنكروا, المقيمون)
 

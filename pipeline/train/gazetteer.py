@@ -71,7 +71,7 @@ NOT_CAPITALS = {"فيكتوريا", "صوفيا", "رياض", "ربات", "دو�
 
 # names that are as often an ordinary word in news, whatever the corpora say: مالي "financial" (مبلغ مالي); the
 # model tells Mali from the adjective by its context (recognize.model.drop_common_senses)
-NOT_NAMES = {"مالي"}
+NOT_NAMES = {normalize_text("مالي")}
 
 
 def geonames_capitals() -> list[str]:
@@ -159,7 +159,8 @@ def collect(shared: Path) -> list[tuple[tuple[str, ...], str, str]]:
     seen, entries = set(), []
     for name, label, source in raw:
         words = entry_words(name)
-        if not words or sum(map(len, words)) < 3 or (words, label, source == "places") in seen or name in NOT_NAMES:
+        if not words or sum(map(len, words)) < 3 or (words, label, source == "places") in seen \
+                or " ".join(words) in NOT_NAMES:
             continue
         seen.add((words, label, source == "places"))
         entries.append((words, label, source))
@@ -236,9 +237,10 @@ def main(argv: list[str] | None = None) -> None:
         if score >= args.min_score:
             kept.append((" ".join(words), label, round(score, 3), source))
     best = {}
-    for entry in kept:  # one line per form and label: the better-scored list's
+    for entry in kept:  # one line per form and label: another list's when it keeps the form, else the places list's
         key = entry[:2]
-        if key not in best or entry[2] > best[key][2]:
+        if key not in best or (best[key][3] == "places") > (entry[3] == "places") or (
+                (best[key][3] == "places") == (entry[3] == "places") and entry[2] > best[key][2]):
             best[key] = entry
     kept = sorted(best.values())
     args.out.parent.mkdir(parents=True, exist_ok=True)
