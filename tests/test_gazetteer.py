@@ -181,3 +181,8 @@ def test_the_reading_that_matched_is_the_one_cut():
     doc = EntityFinisher(word_frequencies={})(GazetteerRecognizer()(doc))
     got = [doc.text[e.start:e.end] for e in doc.entities]
     assert "بكين" in got and "كين" not in got  # و + بكين, not و + ب + كين
+
+
+def test_muscat_is_a_place_but_not_in_a_birthplace():
+    doc = GazetteerRecognizer()(Document("وصل المبعوث إلى مسقط للقاء الوفد، وزار مسقط رأسه"))
+    assert [doc.text[e.start:e.end] for e in doc.candidates if e.label == "LOC"] == ["مسقط"]

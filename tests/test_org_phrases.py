@@ -282,3 +282,11 @@ def test_the_presidency_is_a_body_unless_the_office_is_meant():
     assert orgs("والشغور في رئاسة الجمهورية مستمر") == set()
     assert orgs("دعا الكتل لتقديم مرشحيهم لرئاسة الجمهورية") == set()
     assert orgs("أعلن ترشحه لرئاسة الفيفا") == set()
+
+
+def test_coordinated_construct_nouns_share_the_genitive():
+    assert orgs("وأعلنت وزارة الزراعة واستصلاح الأراضي أمس") == {"وزارة الزراعة واستصلاح الأراضي"}
+    assert orgs("قررت هيئة الاتصالات وتقنية المعلومات") == {"هيئة الاتصالات وتقنية المعلومات"}
+    assert orgs("وقالت غرفة تجارة وصناعة الكويت إن", [("الكويت", "LOC", "model")]) == {"غرفة تجارة وصناعة الكويت"}
+    assert orgs("وأعلنت وزارة الداخلية وتحديد الموعد") == {"وزارة الداخلية"}  # not a portfolio
+    assert orgs("وأكدت وزارة الصحة وبعض المستشفيات") == {"وزارة الصحة"}

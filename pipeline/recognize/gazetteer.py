@@ -21,6 +21,8 @@ from ..normalize import normalize_text
 from ..tokenize import TOKEN_PATTERN, Tokenizer
 
 GAZETTEER_FILE = Path(__file__).resolve().parents[2] / "models" / "gazetteer" / "entries.tsv"
+# one-word names that are an ordinary word before these words: «مسقط رأسه» "his birthplace", not Muscat
+NOT_BEFORE = {normalize_text("مسقط"): frozenset(normalize_text(w) for w in "رأس رأسه رأسها رأسهم رأسي".split())}
 MIN_TWIN_STEM = 4  # letters a listed name needs before its proclitic reading is trusted over the model's word
 MAX_MODEL_SPAN = 300  # characters: longer than any model span, so the overlap search can stop early
 
@@ -96,6 +98,8 @@ class Gazetteer:
                 for entry, label, score in options:
                     k = len(entry)
                     if i + k <= n and tuple(words[i + 1:i + k]) == entry[1:]:
+                        if k == 1 and i + 1 < n and words[i + 1] in NOT_BEFORE.get(entry[0], ()):
+                            break  # «مسقط رأسه»
                         key = (k, -len(split.prefix), score)
                         if best is None or key > (best[1] - best[0], -len(best[4].prefix), best[3]):
                             best = (i, i + k, label, score, split)

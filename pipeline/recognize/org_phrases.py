@@ -77,6 +77,12 @@ STOP_WORDS = _norm_set("""
 للمرة لأول لآخر ليتم لتتم ليكون لتكون ليصبح لتصبح الأسبوع الشهر
 لأن لأنه لأنها لأنهم لكي لكافة لغرض لنظيره لنظيرته لنظيرتها
 """)
+# nouns of a ministry's or an authority's portfolio that join a definite one before a shared genitive: «وزارة
+# الزراعة واستصلاح الأراضي», «هيئة الاتصالات وتقنية المعلومات», «وزارة التجارة وتنمية الصادرات»
+PORTFOLIO_NOUNS = _norm_set("""تقنية تقنيات تنمية تخطيط تطوير استصلاح استثمار تشغيل توعية تعمير تأهيل تدريب إسكان إعمار
+حماية رعاية""")
+# words that coordinate a quantity, not a name's noun: «وزارة الصحة وبعض المستشفيات»
+QUANTIFIERS = _norm_set("بعض كل جميع عدد مختلف سائر كافة معظم أغلب")
 # titles of the person a body is named after: مستشفى الأمير محمد بن عبدالعزيز, جامعة الملك سعود, مسجد الشيخ زايد
 PATRON_TITLES = _norm_set("الملك الملكة الأمير الأميرة الشيخ الشيخة السلطان الإمام")
 # heads after whose name a ل-complement is still the name (شركة تبوك لإنتاج المحاصيل)
@@ -153,6 +159,18 @@ def _is_nisba(word: str) -> bool:
 
 def _is_adjective(word: str) -> bool:
     return _is_nisba(word) or word in ADJECTIVES
+
+
+def _coordinated_construct(word: str, after_construct: bool) -> bool:
+    """و + an indefinite noun that shares the next genitive: any noun after construct nouns (كهرباء ومياه, تجارة
+    وصناعة), a ministry's portfolio noun after a definite one (الزراعة واستصلاح, الاتصالات وتقنية); «مجلس الأمن
+    | وقرارات …», «وزارة الداخلية | وتحديد الموعد» are another phrase."""
+    if not (word.startswith("و") and len(word) >= 4 and word.isalpha()) or word.startswith("وال") or word in PER_TITLES:
+        return False
+    core = word[1:]
+    if after_construct:
+        return core not in STOP_WORDS and core not in FUNCTION_WORDS and core not in QUANTIFIERS
+    return core in PORTFOLIO_NOUNS
 
 
 def _office_context(doc: Document, i: int) -> bool:
@@ -358,6 +376,11 @@ class OrgPhraseRule:
                 lam = True
             elif state in (HEAD, CONSTRUCT) and not definite and pending < 2 and len(w) >= 3 and w[0] not in "وبل":
                 state, pending = CONSTRUCT, pending + 1  # an indefinite construct noun: سوق رأس المال
+            elif (state in (CONSTRUCT, NOUN) and _coordinated_construct(w, state == CONSTRUCT) and pending < 2 and j + 1 < stop
+                  and (_definite(doc.tokens[j + 1].norm) or (state == CONSTRUCT and j + 1 in starts))):
+                # و + a construct noun before the genitive they share: «هيئة كهرباء ومياه دبي», «غرفة تجارة وصناعة
+                # الكويت», «وزارة الزراعة واستصلاح الأراضي», «وزارة التجارة وتنمية الصادرات»
+                state, pending = CONSTRUCT, pending + 1
             else:
                 break
             if state != ADJ or lam:

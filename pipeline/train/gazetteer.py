@@ -184,7 +184,7 @@ def score_entries(entries, corpora: list[Path]):
                     continue  # a name inside a longer entity (جامعة القاهرة): the longer span wins later
                 # the matched entry's form is the stem of the first word + the rest
                 for words, labels in _forms_matching(by_form, norms[i:j]):
-                    for label in labels:
+                    for label in set(labels):  # a form two lists hold (places, GeoNames) is one occurrence
                         stats[(words, label)][0] += 1
                         stats[(words, label)][1] += gold.get((i, j)) == label
     return stats
