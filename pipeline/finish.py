@@ -103,13 +103,22 @@ class EntityFinisher:
                 # a ل fused with the article (للوليد) cannot be cut from the text: keep it
                 cut = split.prefix_len - (split.canonical != split.stem)
                 entity.start = norm.original_start(nstart + cut)
-                ntext = split.canonical + ntext[len(first_word):]
+                canonical = split.canonical
+                if canonical == "ال" + split.stem and _construct_follows(ntext[len(first_word):]):
+                    canonical = split.stem  # «للجنة الانتخابات المركزية»: لجنة in construct takes no article
+                ntext = canonical + ntext[len(first_word):]
             entity.canonical = canonical_form(ntext)
         elif entity.canonical is None:
             entity.canonical = canonical_form(ntext)
         if entity.start >= entity.end or not entity.canonical:
             return None
         return entity
+
+
+def _construct_follows(rest: str) -> bool:
+    """The span goes on with a definite noun (not a nisba adjective): the first word is in construct with it."""
+    words = rest.split()
+    return bool(words) and words[0].startswith("ال") and not words[0].endswith(("ي", "يه")) and len(words[0]) > 3
 
 
 def _ends_in_tanween(text: str, end: int) -> bool:

@@ -121,3 +121,13 @@ def test_a_place_with_the_indefinite_ending_is_an_adjective():
     doc = Normalizer()(Document("وزار سوريا أمس"))
     doc.candidates = [Entity(5, 10, "LOC", 0.9, "model")]
     assert len(EntityFinisher(word_frequencies=None)(doc).entities) == 1
+
+
+def test_a_fused_lam_word_in_construct_takes_no_article_in_its_canonical_form():
+    from pipeline.pipeline import Pipeline, default_config
+
+    nlp = Pipeline.from_config(default_config())
+    doc = nlp("وقال رئيس للجنة الانتخابات المركزية إن للجنة المحلية للانتخابات دورا")
+    canon = {doc.text[e.start:e.end]: e.canonical for e in doc.entities if e.label == "ORG"}
+    assert canon.get("للجنة الانتخابات المركزية") == "لجنه الانتخابات المركزيه"  # construct
+    assert canon.get("للجنة المحلية للانتخابات") == "اللجنه المحليه للانتخابات"  # the article, then adjectives
