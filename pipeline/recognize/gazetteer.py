@@ -117,15 +117,13 @@ def place_names(path: str | Path = GAZETTEER_FILE, without_lists: tuple[str, ...
     """The gazetteer's one-word places (normalized): what national nisbas are made from. ``without_lists`` leaves
     out the entries of those lists (the column after the score)."""
     path = Path(path)
+    skipped: set[str] = set()
     if without_lists and path.is_file():
-        skipped = set()
         with open(path, encoding="utf-8") as f:
             for line in f:
                 parts = line.rstrip("\n").split("\t")
                 if len(parts) == 4 and parts[3] in without_lists:
                     skipped.add(parts[0])
-    else:
-        skipped = set()
     return frozenset(words[0] for words, label, _ in Gazetteer.load(path).entries()
                      if label == "LOC" and len(words) == 1 and words[0] not in skipped)
 
