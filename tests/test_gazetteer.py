@@ -186,3 +186,9 @@ def test_the_reading_that_matched_is_the_one_cut():
 def test_muscat_is_a_place_but_not_in_a_birthplace():
     doc = GazetteerRecognizer()(Document("وصل المبعوث إلى مسقط للقاء الوفد، وزار مسقط رأسه"))
     assert [doc.text[e.start:e.end] for e in doc.candidates if e.label == "LOC"] == ["مسقط"]
+
+
+def test_places_whose_first_word_is_a_common_noun_are_listed():
+    doc = GazetteerRecognizer()(Document("استهدفت غارة بلدة عيتا الشعب في قضاء بنت جبيل وسيطرت القوات على جسر الشغور"))
+    got = {doc.text[e.start:e.end] for e in doc.candidates if e.label == "LOC"}
+    assert {"عيتا الشعب", "بنت جبيل", "جسر الشغور"} <= got
