@@ -290,3 +290,9 @@ def test_coordinated_construct_nouns_share_the_genitive():
     assert orgs("وقالت غرفة تجارة وصناعة الكويت إن", [("الكويت", "LOC", "model")]) == {"غرفة تجارة وصناعة الكويت"}
     assert orgs("وأعلنت وزارة الداخلية وتحديد الموعد") == {"وزارة الداخلية"}  # not a portfolio
     assert orgs("وأكدت وزارة الصحة وبعض المستشفيات") == {"وزارة الصحة"}
+
+
+def test_a_bracketed_agency_in_a_dateline_is_an_organization():
+    assert orgs("عمان (بترا) - أعلنت الوزارة", [("بترا", "LOC", "model")]) == {"بترا"}
+    assert orgs("الرباط (ومع) - أكد الوزير") == {"ومع"}
+    assert orgs("زار الوفد مدينة بترا الأثرية", [("بترا", "LOC", "model")]) == set()  # Petra

@@ -83,6 +83,10 @@ PORTFOLIO_NOUNS = _norm_set("""تقنية تقنيات تنمية تخطيط ت�
 حماية رعاية""")
 # words that coordinate a quantity, not a name's noun: «وزارة الصحة وبعض المستشفيات»
 QUANTIFIERS = _norm_set("بعض كل جميع عدد مختلف سائر كافة معظم أغلب")
+# news agencies' short names, as datelines bracket them: بترا (Jordan), سبأ (Yemen), ومع (Morocco), وفا (Palestine),
+# واج (Algeria), وات (Tunisia), وام (UAE), واس (Saudi Arabia), قنا (Qatar), كونا (Kuwait), سانا (Syria), سونا (Sudan),
+# بنا (Bahrain), أ ش أ (Egypt: three tokens, left to the model), رويترز, أ ف ب
+AGENCY_CODES = _norm_set("بترا سبأ ومع وفا واج وات وام واس قنا كونا سانا سونا بنا رويترز")
 # titles of the person a body is named after: مستشفى الأمير محمد بن عبدالعزيز, جامعة الملك سعود, مسجد الشيخ زايد
 PATRON_TITLES = _norm_set("الملك الملكة الأمير الأميرة الشيخ الشيخة السلطان الإمام")
 # heads after whose name a ل-complement is still the name (شركة تبوك لإنتاج المحاصيل)
@@ -241,6 +245,7 @@ class OrgPhraseRule:
                     continue
                 added.append((*span, "ORG"))
                 i = span[1]
+        added += self._dateline_agencies(doc)
         for a, b, label in added:
             self._add(doc, a, b, label)
         return doc
@@ -398,6 +403,17 @@ class OrgPhraseRule:
         if (definite or noun in WEAK_HEADS) and not (specific or national or nisbas >= 2 or named):
             return None  # «المجلس البلدي», «الحركة الطلابية»: a kind of body, not a named one
         return i, end
+
+    @staticmethod
+    def _dateline_agencies(doc: Document) -> list[tuple[int, int, str]]:
+        """A news agency's short name in brackets, as datelines write it: «عمان (بترا)», «الرباط (ومع)», «صنعاء
+        (سبأ)». Alone these are a city, a word or a kingdom (بترا Petra, ومع "and with", سبأ Sheba)."""
+        out = []
+        for k in range(1, len(doc.tokens) - 1):
+            if doc.tokens[k].norm in AGENCY_CODES and doc.token_text(doc.tokens[k - 1]) == "(" \
+                    and doc.token_text(doc.tokens[k + 1]) == ")":
+                out.append((k, k + 1, "ORG"))
+        return out
 
     @staticmethod
     def _quoted_name(doc: Document, j: int, stop: int) -> tuple[int, int] | None:
