@@ -292,6 +292,9 @@ def test_person_names_end_before_blessings_and_prepositional_words():
     # the place of an office is no part of the name after it
     assert run("وقال محافظ الرياض نجم الجبوري إن", [(2, 5, "PER", 0.9)]) == [normalize_text("نجم الجبوري")]
     assert run("وقال محافظ الرياض نجم إن", [(2, 4, "PER", 0.9)]) == [normalize_text("الرياض نجم")]  # too short
+    # a place right after a name of two words or more is no part of it
+    assert run("تعاقد مع ماتيو دارميان الرياض الإيطالي", [(2, 5, "PER", 0.9)]) == [normalize_text("ماتيو دارميان")]
+    assert run("قال خالد آل الرياض", [(1, 4, "PER", 0.9)]) == [normalize_text("خالد آل الرياض")]  # after آل: a family
 
 
 def test_person_spans_split_at_a_joining_word_are_one_name():

@@ -1268,6 +1268,10 @@ def trim_names(words: Sequence[str], spans: list[SpanPred], frequencies: dict[st
                     while b > a + 1 and not words[b - 1].isalpha():
                         b -= 1  # «عبدالله بن العباس - [رضي الله عنه]»
                     break
+            if b - a >= 3 and words[b - 1] in places and words[b - 2] not in NAME_LINKS:
+                b -= 1  # «محمد ولد عبد العزيز [نواكشوط]», «ماتيو دارميان [تورينو]»: the place after the name
+                while b > a + 1 and not words[b - 1].isalpha():
+                    b -= 1  # «عبدالرحمن الشهري - [عسير]»
         out.append((a, b, label, score))
     return out
 
