@@ -425,3 +425,16 @@ def test_review_cases_for_mali_rahman_and_office_titles():
     words = [normalize_text(w) for w in "وقال والي الخرطوم أحمد هارون إن".split()]
     places = frozenset({normalize_text("الخرطوم")})
     assert trim_names(words, [(2, 5, "PER", 0.9)], {}, places) == [(3, 5, "PER", 0.9)]
+
+
+def test_a_mauritanian_name_repeated_without_its_first_name_starts_at_walad():
+    from pipeline.normalize import normalize_text
+    from pipeline.recognize.model import join_patronymics
+
+    def run(text, spans):
+        words = [normalize_text(w) for w in text.split()]
+        return [" ".join(words[a:b]) for a, b, _, _ in join_patronymics(words, spans)]
+
+    assert run("وأضاف ولد الشيخ أحمد أن", [(3, 4, "PER", 0.9)]) == [normalize_text("ولد الشيخ أحمد")]
+    assert run("وأكد أن ولد الغزواني سيزور", [(3, 4, "PER", 0.9)]) == [normalize_text("ولد الغزواني")]
+    assert run("ولد أحمد في القاهرة", [(1, 2, "PER", 0.9)]) == [normalize_text("أحمد")]  # "Ahmed was born"

@@ -115,6 +115,9 @@ MALI_SURE = 0.9  # the model's score above which its Mali stands whatever the wo
 DIVINE_PHRASES = frozenset(tuple(normalize_text(w) for w in p.split()) for p in """بحمد الله|الحمد لله|والحمد لله|بارك الله
 |بإذن الله|إن شاء الله|ما شاء الله|سبحان الله|جزاه الله|وفقه الله|أعان الله|لا إله إلا الله|يا الله|بعون الله|بفضل الله
 |فضل الله عليه""".replace("\n", "").split("|"))
+WALAD, SHEIKH = normalize_text("ولد"), normalize_text("الشيخ")
+# verbs that report what someone said or did, beyond the model's SAY_VERBS feature list (kept as trained)
+REPORT_VERBS = _norm_set("شدد دعا أشار لفت حذر طالب اعتبر رأى أعلن كشف نفى أبدى أعرب رحب التقى استقبل زار")
 # ريف + a place is one region (ريف دمشق, ريف حمص الشمالي): the model tags the two words apart
 COUNTRYSIDE = normalize_text("ريف")
 # الرحمن first in a span, or after these words, names God (ضيوف الرحمن "the pilgrims", بسم الله الرحمن, الرحمن
@@ -1327,6 +1330,28 @@ def drop_common_senses(words: Sequence[str], spans: list[SpanPred]) -> list[Span
     return out
 
 
+def join_patronymics(words: Sequence[str], spans: list[SpanPred]) -> list[SpanPred]:
+    """A Mauritanian name repeated without its first name starts at ولد: «وأضاف [ولد الشيخ] أحمد», «إن [ولد]
+    الغزواني». Only after a speech verb or إن/أن, where ولد cannot be the verb "was born" (ولد أحمد في 1950)."""
+    out = []
+    for a, b, label, score in spans:
+        if label == "PER":
+            k = a - 2 if a >= 2 and words[a - 1] == SHEIKH and words[a - 2] == WALAD else a - 1
+            if k > 0 and words[k] == WALAD and _before_a_subject(words, k - 1):
+                a = k
+        out.append((a, b, label, score))
+    return out
+
+
+def _before_a_subject(words: Sequence[str], k: int) -> bool:
+    """words[k] (or the word before an opening quote there) is a speech verb or إن/أن: a name follows it."""
+    if k > 0 and not words[k].isalnum() and words[k] in QUOTE_PAIRS:
+        k -= 1
+    w = words[k]
+    verbs = SAY_VERBS | REPORT_VERBS
+    return w in verbs or w[1:] in verbs or w in ("ان", "وان")
+
+
 def cut_future_verbs(words: Sequence[str], spans: list[SpanPred], frequencies: dict[str, int] | None = None,
                      places: frozenset[str] = frozenset()) -> list[SpanPred]:
     """A span ends before a future verb: «اتحاد الشجاعية | سيغادر», «أوباما | سيلجأ» (س + a present verb arwiki
@@ -1532,7 +1557,7 @@ class EntityRecognizer(BatchStage):
         """Currencies made MISC, ordinary senses of names dropped, dotted acronyms joined; person spans cut where a name cannot go
         on, joined over آل/بن, then completed (see each function)."""
         spans = join_spelled_acronyms(words, drop_common_senses(words, relabel_currencies(words, spans)))
-        spans = cut_future_verbs(words, spans, **self._trimming)
+        spans = join_patronymics(words, cut_future_verbs(words, spans, **self._trimming))
         if not any(label == "PER" for _, _, label, _ in spans):
             return spans
         spans = join_linked_names(trim_names(words, spans, **self._trimming), words)
