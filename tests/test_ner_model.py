@@ -412,8 +412,7 @@ def test_review_cases_for_mali_rahman_and_office_titles():
     from pipeline.recognize.model import drop_common_senses, trim_names
 
     def run(text, spans):
-        words = [normalize_text(w) for w in text.split()]
-        return [" ".join(words[a:b]) for a, b, _, _ in drop_common_senses(words, spans)]
+        return repaired(drop_common_senses, text, spans)
 
     mali = normalize_text("مالي")
     assert run("وقعت مالي والنيجر اتفاقا", [(1, 2, "LOC", 0.97)]) == [mali]  # after a verb
@@ -427,13 +426,20 @@ def test_review_cases_for_mali_rahman_and_office_titles():
     assert trim_names(words, [(2, 5, "PER", 0.9)], {}, places) == [(3, 5, "PER", 0.9)]
 
 
+def repaired(repair, text, spans, *args):
+    """The span texts (normalized) after a model repair function over ``text``'s words."""
+    from pipeline.normalize import normalize_text
+
+    words = [normalize_text(w) for w in text.split()]
+    return [" ".join(words[a:b]) for a, b, _, _ in repair(words, spans, *args)]
+
+
 def test_a_mauritanian_name_repeated_without_its_first_name_starts_at_walad():
     from pipeline.normalize import normalize_text
     from pipeline.recognize.model import join_patronymics
 
     def run(text, spans):
-        words = [normalize_text(w) for w in text.split()]
-        return [" ".join(words[a:b]) for a, b, _, _ in join_patronymics(words, spans)]
+        return repaired(join_patronymics, text, spans)
 
     assert run("وأضاف ولد الشيخ أحمد أن", [(3, 4, "PER", 0.9)]) == [normalize_text("ولد الشيخ أحمد")]
     assert run("وأكد أن ولد الغزواني سيزور", [(3, 4, "PER", 0.9)]) == [normalize_text("ولد الغزواني")]
