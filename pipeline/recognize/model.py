@@ -105,8 +105,8 @@ LEADING_DESCRIPTORS = _norm_set("الراحل الراحلة المرحوم ال
 OFFICE_TITLES = _norm_set("محافظ والي عمدة أمير سفير رئيس وزير قائد")
 # ordinary words the model reads as a name of one word: «في الجوار», «دول الجوار» ("the neighbourhood")
 NOT_NAMES = _norm_set("الجوار")
-# مالي is Mali after a preposition, a direction, a state's head word or at a clause's start, and "financial" after
-# any other noun (مبلغ مالي, فحص مالي, اتحاد مالي: ANERcorp 3 LOC, 5 O)
+# مالي is "financial" after an indefinite noun when the model is unsure (مبلغ مالي, فحص مالي: ANERcorp 3 LOC, 5 O),
+# and Mali after a preposition, a direction, a state's head word or a verb (see _adjective_context)
 MALI = normalize_text("مالي")
 MALI_BEFORE = _norm_set("""في من الى إلى عن مع بين شمال جنوب وسط شرق غرب شمالي جنوبي دولة جمهورية حكومة رئيس عاصمة
 سفير سفارة زار وصل خارجية وزير وقعت أن إن""")
@@ -1307,10 +1307,9 @@ def relabel_currencies(words: Sequence[str], spans: list[SpanPred]) -> list[Span
 
 
 def drop_common_senses(words: Sequence[str], spans: list[SpanPred]) -> list[SpanPred]:
-    """Spans over the ordinary sense of a word that is also a name: مالي "financial" after a noun (مبلغ مالي; Mali
-    after في, شمال, دولة …), الجوار, الرحمن outside «عبد الرحمن» (ضيوف الرحمن), an honorific alone (معالي), a phrase
-    about God (بحمد الله); and
-    ريف before a place joins it (ريف | حمص → ريف حمص)."""
+    """Drops spans over the ordinary sense of a word that is also a name: مالي "financial" after a noun (مبلغ مالي;
+    Mali after في, شمال, دولة …), الجوار, الرحمن naming God (ضيوف الرحمن; not مجيب الرحمن), an honorific alone
+    (معالي), a phrase about God (بحمد الله). And ريف before a place joins it (ريف | حمص → ريف حمص)."""
     out: list[SpanPred] = []
     for a, b, label, score in spans:
         w = words[a]
@@ -1554,8 +1553,9 @@ class EntityRecognizer(BatchStage):
         return out
 
     def _repair_names(self, words: Sequence[str], spans: list[SpanPred]) -> list[SpanPred]:
-        """Currencies made MISC, ordinary senses of names dropped, dotted acronyms joined; person spans cut where a name cannot go
-        on, joined over آل/بن, then completed (see each function)."""
+        """Currencies made MISC, ordinary senses of names dropped, dotted acronyms joined, spans ended before future
+        verbs, Mauritanian names started at ولد; person spans cut where a name cannot go on, joined over آل/بن, then
+        completed (see each function)."""
         spans = join_spelled_acronyms(words, drop_common_senses(words, relabel_currencies(words, spans)))
         spans = join_patronymics(words, cut_future_verbs(words, spans, **self._trimming))
         if not any(label == "PER" for _, _, label, _ in spans):

@@ -6,7 +6,8 @@ the gazetteer hold, and misses most of the rest: on 3,016 held-out SaudiNewsNet 
 44 of 47 «مخيم X» were left untagged. Such names are rare words, while what else follows these heads is common
 Arabic (محافظة على "keeping to", مخيم صيفي "summer camp", ولاية ثانية "a second term"), so a word the arwiki
 counts hardly know after an indefinite head becomes a LOC candidate, with a second rare word when one follows
-(ولاية ماديا براديش). The head stays outside the span, as the model tags «قرية [الدوايمة]».
+(بلدة الحوش البقاعية). The head stays outside the span, as the model tags «قرية [الدوايمة]». After محافظة and ولاية
+a definite nisba is a province's name however common (محافظة الشرقية).
 
 Candidates already there win: the word must not be inside any PER/ORG/LOC candidate (بلدية محافظة العارضة is an
 ORG of org_phrases), and the rule's score is weak, so a model span overlapping it is kept in the finisher.
@@ -26,13 +27,13 @@ from .model import _norm_set
 # the adjective "local", صكوك محلية مقومة)
 SETTLEMENT_HEADS = _norm_set("""قرية بلدة مخيم محافظة ولاية ناحية قضاء مدينة حي مقاطعة إقليم مديرية معسكر معتمدية جماعة
 دائرة""")
-# قضاء is also "spending (time)" (لقضاء الإجازة, وقضاء حوائجهم): as a district head it takes no ل and no و
 # administrative heads whose definite nisba after them is a province's name however common the word (محافظة الشرقية,
 # محافظة الداخلية in Oman, ولاية الشمالية in Sudan): «المحافظة الشرقية» would be "the eastern governorate"
 ADMIN_HEADS = _norm_set("محافظة ولاية")
 # heads that also name bodies (دائرة الأرصاد الجوية, جماعة الإخوان): only an indefinite name follows them here
 # (دائرة أرزيو, جماعة أولاد تايمة)
 BODY_LIKE_HEADS = _norm_set("دائرة جماعة")
+# قضاء is also "spending (time)" (لقضاء الإجازة, وقضاء حوائجهم): as a district head it takes no ل and no و
 HEAD_FORMS = frozenset(conj + prep + head for head in SETTLEMENT_HEADS
                        for conj in ("", "و", "ف") for prep in ("", "ب", "ل")) - _norm_set("لقضاء وقضاء ولقضاء فقضاء")
 # imperfect verbs (تتوافر, ستستضيف, يتم) are no names
