@@ -2,8 +2,9 @@
 
 Entries live in ``models/gazetteer/entries.tsv`` (``form<TAB>label<TAB>score<TAB>list``),
 compiled by ``python -m pipeline.train.gazetteer`` from CLDR, GeoNames, ANERGazet and the
-team's curated lists (organizations, places, people; see models/gazetteer/README.md). Each entry's score is its precision measured on the labelled training
-corpora (how often its occurrences were gold entities of that type), so noisy
+team's curated lists (organizations, places, people; see models/gazetteer/README.md). Each
+entry's score is its precision measured on the labelled training corpora (how often its
+occurrences were gold entities of that type), so noisy
 entries ("اليوم" listed as a newspaper) were dropped at build time.
 A word matches an entry's first word as written or after its proclitics
 (وكازاخستان matches كازاخستان); the finisher trims the proclitics later.
@@ -149,10 +150,6 @@ class GazetteerRecognizer:
         if not doc.tokens:
             self._tokenizer(doc)
         model = sorted((c.start, c.end) for c in doc.candidates if c.source == "model")
-        # the model's persons and their scores: a listed place over exactly such a span, scored higher, is the
-        # place (أمير [عسير] "the governor of Asir", which the model reads as a prince's name at 0.43)
-        model_persons = {(c.start, c.end): c.score for c in doc.candidates
-                         if c.source == "model" and c.label == "PER"}
         model_starts = [start for start, _ in model]
         same_span = {(c.start, c.end, c.label): c for c in doc.candidates if c.source == "model"}
         for sent in doc.sentences:
@@ -166,22 +163,21 @@ class GazetteerRecognizer:
                     # لمعمر القذافي, بضباء: the entry starts after the proclitics; the finisher cuts them
                     entity.attrs["proclitic"] = reading
                 model_twin = same_span.get((entity.start, entity.end, label))
-                if model_twin is not None:
+                if model_twin is not None and (as_written or len(reading.stem) >= MIN_TWIN_STEM):
                     # the model's span over the same words reads its first word so too (وتندوف → تندوف), unless
                     # the listed name is short enough to hide in another word (باور "Power" is no ب + أور)
-                    reading = entity.attrs.get("proclitic")
-                    if as_written or (reading is not None and len(reading.stem) >= MIN_TWIN_STEM):
-                        key = "as_written" if as_written else "proclitic"
-                        model_twin.attrs.setdefault(key, entity.attrs[key])
+                    key = "as_written" if as_written else "proclitic"
+                    model_twin.attrs.setdefault(key, entity.attrs[key])
                 if j - i >= 2 and _holds_model_guess(entity, model, model_starts):
                     # a known name of several words that holds the model's shorter guess (حزب العمال [الكردستاني],
                     # مجلس التعاون لدول [الخليج العربية]) is the longer reading: the finisher ranks it with the model's
                     entity.attrs["ranks_with_model"] = True
-                elif label == "LOC" and model_persons.get((entity.start, entity.end), 1.0) < score:
-                    entity.attrs["ranks_with_model"] = True  # then the higher score wins
+                elif label == "LOC" and getattr(same_span.get((entity.start, entity.end, "PER")), "score", 1.0) < score:
+                    # a listed place over exactly a doubtful model person is the place (أمير [عسير] "the governor
+                    # of Asir", a prince's name to the model at 0.43): ranked with it, the higher score wins
+                    entity.attrs["ranks_with_model"] = True
                 doc.candidates.append(entity)
         return doc
-
 
 
 def _holds_model_guess(entity: Entity, model: list[tuple[int, int]], model_starts: list[int]) -> bool:

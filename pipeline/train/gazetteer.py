@@ -154,7 +154,7 @@ def collect(shared: Path) -> list[tuple[tuple[str, ...], str, str]]:
     raw += [(n, "ORG", "organizations") for n in curated_organizations()]
     raw += [(n, "PER", "people") for n in curated_people()]
     # the curated places are entries of their own even where GeoNames has the name too: each list keeps its prior
-    # (GeoNames' own is measured on its entries), and main() keeps the better-scored copy
+    # (GeoNames' own is measured on its entries), and main() keeps the other list's copy when it passes
     raw += [(n, "LOC", "places") for n in curated_places()]
     seen, entries = set(), []
     for name, label, source in raw:
@@ -236,13 +236,9 @@ def main(argv: list[str] | None = None) -> None:
         score = (ok + PRIOR_WEIGHT * p) / (occ + PRIOR_WEIGHT)
         if score >= args.min_score:
             kept.append((" ".join(words), label, round(score, 3), source))
-    best = {}
-    for entry in kept:  # one line per form and label: another list's when it keeps the form, else the places list's
-        key = entry[:2]
-        if key not in best or (best[key][3] == "places") > (entry[3] == "places") or (
-                (best[key][3] == "places") == (entry[3] == "places") and entry[2] > best[key][2]):
-            best[key] = entry
-    kept = sorted(best.values())
+    # one line per form and label: another list's when it keeps the form, else the places list's (later wins)
+    kept.sort(key=lambda entry: entry[3] != "places")
+    kept = sorted({entry[:2]: entry for entry in kept}.values())
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as f:
         f.write("# form\tlabel\tscore\tlist  (built by python -m pipeline.train.gazetteer)\n")
