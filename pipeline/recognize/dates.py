@@ -1365,7 +1365,7 @@ _ISO_DAY_OR_MONTH = regex.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 
 def _merge_ranges(cands: list[_Cand], text: str) -> list[_Cand]:
-    """"من 1 يناير حتى 31 مارس 2024" -> one range; the first date takes the second's year if it has none."""
+    """"من 1 يناير حتى 31 مارس 2024" -> one range (the first date has the second's year from _shared_years)."""
     out: list[_Cand] = []
     i = 0
     while i < len(cands):
@@ -1374,14 +1374,7 @@ def _merge_ranges(cands: list[_Cand], text: str) -> list[_Cand]:
         if b is not None and b.value and _RANGE_GLUE.fullmatch(text, a.end, b.start):
             opener = _RANGE_OPEN.search(text, max(0, a.start - 12), a.start)
             mb = _ISO_DAY_OR_MONTH.match(b.value)
-            md = a.attrs.get("_md")
             av = a.value
-            if mb and md and a.attrs.get("relative") and not b.attrs.get("relative"):
-                y = int(mb[1]) if md[0] <= int(mb[2]) else int(mb[1]) - 1
-                if md[1] and _valid(y, md[0], md[1]):
-                    av = f"{y:04d}-{md[0]:02d}-{md[1]:02d}"
-                elif not md[1]:
-                    av = f"{y:04d}-{md[0]:02d}"
             ma = _ISO_DAY_OR_MONTH.match(av or "")
             if opener and ma and mb and len(av) == len(b.value) and av < b.value:
                 attrs = {k: v for k, v in b.attrs.items() if k not in ("_md", "relative")}
@@ -1394,13 +1387,15 @@ def _merge_ranges(cands: list[_Cand], text: str) -> list[_Cand]:
     return out
 
 
-_LIST_GLUE = regex.compile(r"[^\S\n]*(?:[،,؛]?[^\S\n]*(?:و|او|ثم)|[،,])[^\S\n]*")
+# what joins the dates of a list («3 فبراير و15 أبريل», «، 20 مايو») or of a range («من 1 يناير حتى 31 مارس»)
+_LIST_GLUE = regex.compile(r"[^\S\n]*(?:[،,؛]?[^\S\n]*(?:و|او|ثم|الي|حتي|وحتي|لغايه|ولغايه)|[،,]|-|–)[^\S\n]*")
 
 
 def _shared_years(cands: list[_Cand], text: str) -> list[_Cand]:
     """A list of dates shares the year written on its last one: «في 3 فبراير و15 أبريل و14 أغسطس 2023» is all
     2023, not each month's year nearest the publication date (a month after the last one is the year before:
-    «في 20 ديسمبر و5 يناير 2024»). Only yearless Gregorian day/month dates joined by و/، take it."""
+    «في 20 ديسمبر و5 يناير 2024»), and so does the start of a range («من 1 يناير حتى 31 مارس 2024»). Only yearless
+    Gregorian day/month dates joined by و/، or a range's glue take it."""
     carry = None  # (year, month) of the date with a year that the dates before it lead to
     for i in range(len(cands) - 1, -1, -1):
         c = cands[i]
