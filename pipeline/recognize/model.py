@@ -118,6 +118,7 @@ DIVINE_PHRASES = frozenset(tuple(normalize_text(w) for w in p.split()) for p in 
 WALAD, SHEIKH = normalize_text("ولد"), normalize_text("الشيخ")
 # verbs that report what someone said or did, beyond the model's SAY_VERBS feature list (kept as trained)
 REPORT_VERBS = _norm_set("شدد دعا أشار لفت حذر طالب اعتبر رأى أعلن كشف نفى أبدى أعرب رحب التقى استقبل زار")
+SUBJECT_VERBS = SAY_VERBS | REPORT_VERBS
 # ريف + a place is one region (ريف دمشق, ريف حمص الشمالي): the model tags the two words apart
 COUNTRYSIDE = normalize_text("ريف")
 # الرحمن first in a span, or after these words, names God (ضيوف الرحمن "the pilgrims", بسم الله الرحمن, الرحمن
@@ -1347,8 +1348,7 @@ def _before_a_subject(words: Sequence[str], k: int) -> bool:
     if k > 0 and not words[k].isalnum() and words[k] in QUOTE_PAIRS:
         k -= 1
     w = words[k]
-    verbs = SAY_VERBS | REPORT_VERBS
-    return w in verbs or w[1:] in verbs or w in ("ان", "وان")
+    return w in SUBJECT_VERBS or w[1:] in SUBJECT_VERBS or w in ("ان", "وان")
 
 
 def cut_future_verbs(words: Sequence[str], spans: list[SpanPred], frequencies: dict[str, int] | None = None,

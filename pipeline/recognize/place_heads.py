@@ -90,7 +90,7 @@ class PlaceHeadRule:
 
     def _name_end(self, doc: Document, k: int, last: int, covered: bytearray) -> int | None:
         """End token (exclusive) of the name starting at token ``k``, or None when that word is no name."""
-        if not self._name_word(doc.tokens[k].norm, RARE_FIRST, self._written(doc, k)):
+        if not self._name_word(doc.tokens[k].norm, RARE_FIRST, doc.token_text(doc.tokens[k])):
             return None
         end = k + 1
         if end < last and covered[end] and self._same_gap(doc, k) and \
@@ -100,7 +100,7 @@ class PlaceHeadRule:
             return None
         second = doc.tokens[end].norm if end < last else ""
         if second and self._same_gap(doc, k) and not second.startswith("و") and \
-                self._name_word(second, RARE_SECOND, self._written(doc, end)):
+                self._name_word(second, RARE_SECOND, doc.token_text(doc.tokens[end])):
             end += 1
         return end
 
@@ -133,11 +133,6 @@ class PlaceHeadRule:
                 if self.frequencies.get(stem, 0) >= PRONOUN_STEM_COUNT:
                     return True
         return False
-
-    @staticmethod
-    def _written(doc: Document, k: int) -> str:
-        token = doc.tokens[k]
-        return doc.text[token.start:token.end]
 
     @staticmethod
     def _same_gap(doc: Document, k: int) -> bool:
